@@ -1,0 +1,41 @@
+# Two commands matter: `make demo` (set up, train if needed, score the bundled sample) and
+# `make test` (set up, run the tests). Both create .venv with the Python found below.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MODEL := models/default
+
+.PHONY: setup demo test lint data check-data train clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@test -f $(MODEL)/card.json || $(BIN)/screening train --out $(MODEL)
+	$(BIN)/screening score data/sample_posts.csv -o out/sample_scored.csv \
+		--model $(MODEL) --candidates data/candidates_sample.yaml --force
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check screening tests
+
+train: $(STAMP)
+	$(BIN)/screening train --out $(MODEL)
+
+data: $(STAMP)
+	$(BIN)/screening build-data
+	$(BIN)/screening check-data
+
+check-data: $(STAMP)
+	$(BIN)/screening check-data
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,182 @@
+"""Model bundle: a directory with the fitted model (``model.joblib``) and its ``card.json``.
+
+The card records what a reviewer or auditor needs to trust a score: the model file's sha256,
+the training data's sha256 and counts, library versions, evaluation figures, the threshold
+and its history, and the intended use. Loading verifies the sha256 before unpickling, because
+a joblib file executes code when loaded: only load bundles you produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from screening.errors import ScreeningError
+from screening.model import PartisanModel
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "card.json"
+CARD_FORMAT = "screening-model/1"
+
+INTENDED_USE = (
+    "Ranks social-media posts by Indonesian civil servants (ASN) for review by neutrality "
+    "supervisors (Bawaslu, BKN, BKD, inspectorates). A flag is a lead for a human reviewer "
+    "to read in context, not a finding."
+)
+USES_TO_AVOID = [
+    "Automated sanctions or any decision about a person without human review of the post.",
+    "Judging posts by people who are not ASN, or outside an election period, without review.",
+    "Treating a low score as proof of neutrality: the model misses veiled and offline conduct.",
+    "Profiling people by religion, ethnicity or region: identity words are features, not targets.",
+]
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+    import pandas
+    import scipy
+    import sklearn
+
+    import screening
+
+    return {
+        "python": platform.python_version(),
+        "screening": screening.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pandas.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file beside ``path`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Bundle:
+    """A loaded model with its card (a dict, as stored in card.json)."""
+
+    model: PartisanModel
+    card: dict[str, Any]
+    path: Path
+
+    @property
+    def threshold(self) -> float:
+        return float(self.card["threshold"])
+
+
+def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path) -> Path:
+    """Write ``model.joblib`` and ``card.json`` (with the model's sha256) to ``out_dir``.
+
+    Both files are written in a temporary sibling directory that replaces ``out_dir`` only
+    when complete, so an interrupted save never leaves a half-written bundle under the name.
+    """
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    try:
+        joblib.dump(model, tmp / MODEL_FILE, compress=3)
+        card = {
+            "format": CARD_FORMAT,
+            **card,
+            "model_file": MODEL_FILE,
+            "model_sha256": sha256_file(tmp / MODEL_FILE),
+        }
+        write_json_atomic(tmp / CARD_FILE, card)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def read_card(model_dir: str | Path) -> dict[str, Any]:
+    """Read and minimally check a bundle's card.json."""
+    d = Path(model_dir)
+    card_path = d / CARD_FILE
+    if not d.exists():
+        raise ScreeningError(
+            f"no model at {d}: train one with `screening train --out {d}` (or pass --model DIR)"
+        )
+    if not d.is_dir():
+        raise ScreeningError(
+            f"{d} is not a model directory (expected {CARD_FILE} and {MODEL_FILE})"
+        )
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScreeningError(f"{d}: no {CARD_FILE}; is this a model bundle?") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScreeningError(f"{card_path}: corrupt card ({exc})") from exc
+    if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
+        raise ScreeningError(f"{card_path}: not a {CARD_FORMAT} card")
+    for key in ("model_sha256", "threshold"):
+        if key not in card:
+            raise ScreeningError(f"{card_path}: missing '{key}'")
+    return card
+
+
+def load_bundle(model_dir: str | Path) -> Bundle:
+    """Verify the model file's sha256 against the card, then load it."""
+    d = Path(model_dir)
+    card = read_card(d)
+    model_path = d / card.get("model_file", MODEL_FILE)
+    if not model_path.is_file():
+        raise ScreeningError(f"{d}: model file {model_path.name} is missing")
+    digest = sha256_file(model_path)
+    if digest != card["model_sha256"]:
+        raise ScreeningError(
+            f"{model_path}: sha256 {digest[:12]}... does not match the card "
+            f"({str(card['model_sha256'])[:12]}...); refusing to load a modified or foreign model"
+        )
+    try:
+        model = joblib.load(model_path)
+    except Exception as exc:  # a corrupt pickle can raise almost anything
+        raise ScreeningError(
+            f"{model_path}: cannot load model ({type(exc).__name__}: {exc})"
+        ) from exc
+    if not isinstance(model, PartisanModel):
+        raise ScreeningError(f"{model_path}: not a screening model")
+    return Bundle(model=model, card=card, path=d)

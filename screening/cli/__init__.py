@@ -1,0 +1,1 @@
+"""Command-line interface: one module per verb; each parses options, calls the library, prints."""

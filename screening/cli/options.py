@@ -1,0 +1,54 @@
+"""Options shared by several verbs, so they are spelled and explained the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening import paths
+from screening.bundle import Bundle, load_bundle
+from screening.lexicon import CandidateLexicon
+
+ModelDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model bundle directory (default: $SCREENING_MODEL or models/default).",
+        show_default=False,
+    ),
+]
+Candidates = Annotated[
+    Path | None,
+    typer.Option(
+        "--candidates",
+        "-c",
+        help="Candidate lexicon (YAML) of the election being monitored: names, nicknames, "
+        "taglines, hashtags, parties (default: $SCREENING_CANDIDATES, else none).",
+        show_default=False,
+    ),
+]
+Threshold = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        "-t",
+        min=0.0,
+        max=1.0,
+        help="Flag when score >= this, for this run only (default: the model card's threshold).",
+        show_default=False,
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing output files.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+def open_model(model_dir: Path | None) -> Bundle:
+    return load_bundle(model_dir or paths.default_model_dir())
+
+
+def open_lexicon(path: Path | None) -> CandidateLexicon | None:
+    chosen = path or paths.default_candidates()
+    return CandidateLexicon.from_yaml(chosen) if chosen else None

@@ -1,0 +1,90 @@
+"""`screening score`: score an export of posts and write it back with scores."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening.cli.options import (
+    Candidates,
+    Force,
+    ModelDir,
+    Quiet,
+    Threshold,
+    open_lexicon,
+    open_model,
+)
+from screening.scoring import ScoreSummary, score_file
+
+
+def command(
+    input: Annotated[
+        Path,
+        typer.Argument(
+            help="Export to score: .csv .tsv .txt .jsonl .json .parquet .xlsx", show_default=False
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the scored rows (format by extension).",
+            show_default=False,
+        ),
+    ],
+    model: ModelDir = None,
+    candidates: Candidates = None,
+    text_col: Annotated[
+        str | None,
+        typer.Option(
+            "--text-col",
+            help="Column with the post text [default: detected: text, full_text, "
+            "message, Tweet, Comment, content, caption, ...].",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Threshold = None,
+    force: Force = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Score every post of an export; keep its columns and add score, flagged, category.
+
+    Every input row ends up either in OUTPUT or in OUTPUT.rejects.csv (line number and
+    reason: unreadable row, empty text, ...). Identical texts are scored once and marked
+    with duplicate_of. A flag is a lead for a human reviewer, never a finding.
+
+    Example:  screening score posts.csv -o scored.csv --candidates pilgub.yaml
+    """
+    bundle = open_model(model)
+    lexicon = open_lexicon(candidates)
+    summary = score_file(input, output, bundle, lexicon, text_col, threshold, force)
+    if as_json:
+        typer.echo(json.dumps(asdict(summary), ensure_ascii=False))
+    elif not quiet:
+        typer.echo(render(summary))
+
+
+def render(s: ScoreSummary) -> str:
+    pct = 100 * s.flagged / s.scored if s.scored else 0.0
+    lines = [
+        f"scored {s.input} -> {s.output}",
+        f"  text column: {s.text_column}   encoding: {s.encoding}"
+        + (f" ({s.replaced_chars} characters replaced)" if s.replaced_chars else ""),
+        f"  lexicon: {s.lexicon or 'none (candidate names not typed)'}   "
+        f"threshold: {s.threshold:.3f}",
+        f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected}"
+        + (f"  (reasons in {s.rejects_path})" if s.rejected else ""),
+        f"  duplicate texts (scored once): {s.duplicates}",
+        f"  flagged: {s.flagged} ({pct:.1f}%)",
+    ]
+    lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
+    lines.append(f"  {s.seconds:.1f} s")
+    return "\n".join(lines)

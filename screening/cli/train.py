@@ -1,0 +1,68 @@
+"""`screening train`: fit a model on annotated posts and write a bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening import paths
+from screening.training import TrainConfig, train
+
+
+def command(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Bundle directory to write (default: $SCREENING_MODEL or models/default).",
+            show_default=False,
+        ),
+    ] = None,
+    data: Annotated[
+        Path, typer.Option("--data", help="Training CSV (id,text,label,category,...).")
+    ] = paths.TRAIN_CSV,
+    candidates: Annotated[
+        Path,
+        typer.Option(
+            "--candidates", "-c", help="Lexicon of the candidates named in the training data."
+        ),
+    ] = paths.TRAIN_LEXICON,
+    eval_data: Annotated[
+        Path,
+        typer.Option(
+            "--eval", help="Held-out CSV evaluated after training (figures go in the card)."
+        ),
+    ] = paths.EVAL_CSV,
+    eval_candidates: Annotated[
+        Path, typer.Option("--eval-candidates", help="Lexicon of the candidates named in --eval.")
+    ] = paths.EVAL_LEXICON,
+    seed: Annotated[int, typer.Option(help="Random seed of the cross-validation folds.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Train a model on the bundled annotated posts and write a model bundle.
+
+    Cross-validates on the training data to choose the flagging threshold (maximum F1 of
+    out-of-fold scores), fits on all of it, evaluates on the held-out set, and writes
+    model.joblib and card.json to --out.
+
+    Example:  screening train --out models/default
+    """
+    out_dir = out or paths.default_model_dir()
+    say = (lambda _m: None) if quiet else (lambda m: typer.echo(f"... {m}", err=True))
+    card = train(TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed), out_dir, say)
+    if quiet:
+        return
+    m = card["metrics"]
+    typer.echo(
+        f"model written to {out_dir} (threshold {card['threshold']:.3f}, "
+        f"{card['training_data']['rows']} posts, {card['training_seconds']} s)"
+    )
+    if "eval" in m:
+        e = m["eval"]
+        typer.echo(
+            f"eval: F1 {e['f1']:.3f}  precision {e['precision']:.3f}  recall {e['recall']:.3f}  "
+            f"AP {e['average_precision']:.3f}  ROC AUC {e['roc_auc']:.3f}  (n={e['n']})"
+        )

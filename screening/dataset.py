@@ -1,0 +1,281 @@
+"""Annotated data: load labelled CSVs, build them from writers' JSONL, and validate them.
+
+Writers (see ``data/briefs/``) each produce ``data/raw/<split>_<writer>.jsonl``. :func:`build`
+merges one split's files, drops malformed rows (reported with file and line), exact and near
+duplicates (character 5-gram Jaccard above 0.8, also against the other split) and writes the
+CSV with stable ids. :func:`check` validates the CSVs against the guidance.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from screening.errors import ScreeningError
+from screening.guidance import CATEGORIES, Guidance
+from screening.lexicon import CandidateLexicon
+
+COLUMNS = ["id", "text", "label", "category", "rule", "platform", "region", "persona", "writer"]
+REQUIRED = ["text", "label"]
+PLATFORMS = {"x", "facebook", "instagram", "tiktok", "whatsapp", "youtube"}
+NEAR_DUP_JACCARD = 0.8
+
+
+def load_labelled(path: str | Path) -> pd.DataFrame:
+    """Read a labelled CSV (at least ``text,label``; ``category`` optional) as strings.
+
+    Returns a DataFrame with ``label`` as int and ``category`` as str ('' when absent).
+    Raises ScreeningError naming the file, and the rows, when labels are not 0/1.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ScreeningError(f"labelled data not found: {p}")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise ScreeningError(f"{p}: cannot read as CSV: {exc}") from exc
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ScreeningError(f"{p}: missing column(s) {missing}; found {list(df.columns)}")
+    bad = ~df["label"].str.strip().isin(["0", "1"])
+    if bad.any():
+        rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()[:10]
+        raise ScreeningError(f"{p}: label must be 0 or 1 (CSV line(s) {rows})")
+    df["label"] = df["label"].str.strip().astype(int)
+    if "category" not in df.columns:
+        df["category"] = ""
+    df["category"] = df["category"].str.strip().str.lower()
+    return df
+
+
+def _shingles(texts: Sequence[str]) -> sp.csr_matrix:
+    flat = [re.sub(r"\s+", " ", t.casefold()).strip() for t in texts]
+    vec = HashingVectorizer(
+        analyzer="char",
+        ngram_range=(5, 5),
+        n_features=2**22,
+        binary=True,
+        norm=None,
+        alternate_sign=False,
+        lowercase=False,
+        dtype=np.float32,
+    )
+    return vec.transform(flat).tocsr()
+
+
+def near_duplicate_pairs(
+    texts: Sequence[str], others: Sequence[str] | None = None, threshold: float = NEAR_DUP_JACCARD
+) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, jaccard) of character 5-gram sets with Jaccard > threshold.
+
+    Within ``texts`` (i < j) when ``others`` is None, else between ``texts[i]`` and ``others[j]``.
+    """
+    A = _shingles(texts)
+    B = A if others is None else _shingles(others)
+    inter = (A @ B.T).tocoo()
+    size_a = np.asarray(A.sum(axis=1)).ravel()
+    size_b = np.asarray(B.sum(axis=1)).ravel()
+    out = []
+    for i, j, v in zip(inter.row, inter.col, inter.data, strict=True):
+        if others is None and i >= j:
+            continue
+        union = size_a[i] + size_b[j] - v
+        jac = float(v / union) if union else 1.0
+        if jac > threshold:
+            out.append((int(i), int(j), jac))
+    return out
+
+
+@dataclass
+class BuildReport:
+    rows_read: int = 0
+    kept: int = 0
+    malformed: list[str] = field(default_factory=list)
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    overlap_with_other_split: int = 0
+
+
+def _valid_row(row: Any, guidance: Guidance) -> str | None:
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "empty text"
+    if row.get("label") not in (0, 1):
+        return f"label {row.get('label')!r} is not 0 or 1"
+    rule = guidance.rules.get(str(row.get("rule", "")))
+    if rule is None:
+        return f"unknown rule {row.get('rule')!r}"
+    category = str(row.get("category") or "")
+    if rule.label != row["label"] or rule.category != category:
+        return f"rule {rule.id} does not fit label {row['label']} / category {category!r}"
+    return None
+
+
+def build(
+    raw_files: Sequence[Path],
+    guidance: Guidance,
+    id_prefix: str,
+    exclude_texts: Sequence[str] = (),
+) -> tuple[pd.DataFrame, BuildReport]:
+    """Merge writers' JSONL files into one labelled table with stable ids (``{prefix}-00001``).
+
+    Rows near-duplicating ``exclude_texts`` (the other split) are dropped, so train and eval
+    never share a post.
+    """
+    report = BuildReport()
+    rows: list[dict[str, Any]] = []
+    for path in sorted(raw_files):
+        writer = path.stem.split("_", 1)[-1]
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            report.rows_read += 1
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                report.malformed.append(f"{path.name}:{lineno}: invalid JSON ({exc.msg})")
+                continue
+            problem = _valid_row(row, guidance)
+            if problem:
+                report.malformed.append(f"{path.name}:{lineno}: {problem}")
+                continue
+            platform = str(row.get("platform", "")).strip().lower()
+            rows.append(
+                {
+                    "text": row["text"].strip(),
+                    "label": int(row["label"]),
+                    "category": str(row.get("category") or ""),
+                    "rule": row["rule"],
+                    "platform": platform if platform in PLATFORMS else "other",
+                    "region": str(row.get("region", "")).strip(),
+                    "persona": str(row.get("persona", "")).strip(),
+                    "writer": writer,
+                }
+            )
+    df = pd.DataFrame(rows, columns=COLUMNS[1:])
+    before = len(df)
+    df = df.drop_duplicates(subset="text", keep="first").reset_index(drop=True)
+    report.exact_duplicates = before - len(df)
+    drop: set[int] = {j for _, j, _ in near_duplicate_pairs(df["text"].tolist())}
+    report.near_duplicates = len(drop)
+    if len(exclude_texts):
+        overlap = {i for i, _, _ in near_duplicate_pairs(df["text"].tolist(), list(exclude_texts))}
+        report.overlap_with_other_split = len(overlap - drop)
+        drop |= overlap
+    df = df.drop(index=sorted(drop)).reset_index(drop=True)
+    df.insert(0, "id", [f"{id_prefix}-{i:05d}" for i in range(1, len(df) + 1)])
+    report.kept = len(df)
+    return df, report
+
+
+@dataclass
+class CheckResult:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_table(name: str, df: pd.DataFrame, guidance: Guidance, res: CheckResult) -> None:
+    for col in ["id", "text", "label", "category", "rule", "platform"]:
+        if col not in df.columns:
+            res.errors.append(f"{name}: missing column '{col}'")
+            return
+    rules = guidance.rules
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        where = f"{name}:{i} ({row.id})"
+        if not str(row.text).strip():
+            res.errors.append(f"{where}: empty text")
+        rule = rules.get(row.rule)
+        if rule is None:
+            res.errors.append(f"{where}: rule {row.rule!r} is not in the guidance")
+            continue
+        if rule.label != row.label:
+            res.errors.append(
+                f"{where}: rule {row.rule} is for label {rule.label}, row has {row.label}"
+            )
+        if row.label == 1 and row.category not in CATEGORIES:
+            res.errors.append(f"{where}: label 1 needs a category, got {row.category!r}")
+        if row.label == 0 and row.category:
+            res.errors.append(f"{where}: label 0 must have an empty category")
+        if rule.category != row.category:
+            res.errors.append(f"{where}: rule {row.rule} belongs to {rule.category or 'label 0'!r}")
+        if row.platform not in PLATFORMS:
+            res.warnings.append(f"{where}: unknown platform {row.platform!r}")
+    dup_ids = df["id"][df["id"].duplicated()].tolist()
+    if dup_ids:
+        res.errors.append(f"{name}: duplicate id(s) {dup_ids[:10]}")
+    dup_text = int(df["text"].duplicated().sum())
+    if dup_text:
+        res.errors.append(f"{name}: {dup_text} exact duplicate text(s)")
+    near = near_duplicate_pairs(df["text"].tolist())
+    if near:
+        ex = ", ".join(f"{df.id[i]}~{df.id[j]} ({s:.2f})" for i, j, s in near[:5])
+        res.errors.append(
+            f"{name}: {len(near)} near-duplicate pair(s) (5-gram Jaccard > 0.8): {ex}"
+        )
+    hard = df["rule"].isin(guidance.hard_negative_ids) & (df["label"] == 0)
+    res.stats[name] = {
+        "rows": len(df),
+        "label_1": int((df["label"] == 1).sum()),
+        "label_0": int((df["label"] == 0).sum()),
+        "hard_negatives": int(hard.sum()),
+        "per_category": {c: int((df["category"] == c).sum()) for c in CATEGORIES},
+        "writers": int(df["writer"].nunique()) if "writer" in df.columns else None,
+    }
+
+
+def _lexicon_leaks(df: pd.DataFrame, lexicon: CandidateLexicon) -> int:
+    """How many texts mention a term of ``lexicon`` (the other split's candidates)."""
+    return int(sum(lexicon.replace(t) != t for t in df["text"].astype(str)))
+
+
+def check(
+    guidance: Guidance,
+    train: pd.DataFrame,
+    eval_: pd.DataFrame,
+    train_lexicon: CandidateLexicon | None = None,
+    eval_lexicon: CandidateLexicon | None = None,
+) -> CheckResult:
+    """Validate train and eval tables: schema, labels, rule ids, duplicates, overlap, minimums."""
+    res = CheckResult()
+    _check_table("train.csv", train, guidance, res)
+    _check_table("eval.csv", eval_, guidance, res)
+    if res.errors and any("missing column" in e for e in res.errors):
+        return res
+    shared = set(train["text"]) & set(eval_["text"])
+    if shared:
+        res.errors.append(f"{len(shared)} text(s) appear in both train.csv and eval.csv")
+    cross = near_duplicate_pairs(eval_["text"].tolist(), train["text"].tolist())
+    if cross:
+        ex = ", ".join(f"{eval_.id[i]}~{train.id[j]}" for i, j, _ in cross[:5])
+        res.errors.append(f"{len(cross)} eval row(s) near-duplicate train rows: {ex}")
+    if eval_lexicon is not None:
+        n = _lexicon_leaks(train, eval_lexicon)
+        if n:
+            res.warnings.append(f"{n} train row(s) mention eval-lexicon candidates")
+    if train_lexicon is not None:
+        n = _lexicon_leaks(eval_, train_lexicon)
+        if n:
+            res.warnings.append(f"{n} eval row(s) mention train-lexicon candidates")
+    t = res.stats.get("train.csv", {})
+    minimums = [("rows", 3000), ("label_1", 1200), ("label_0", 1800), ("hard_negatives", 900)]
+    for key, floor in minimums:
+        if t.get(key, 0) < floor:
+            res.warnings.append(f"train.csv: {key} = {t.get(key, 0)} is below the target {floor}")
+    for cat, n in t.get("per_category", {}).items():
+        if n < 120:
+            res.warnings.append(f"train.csv: category {cat} has {n} rows, below the target 120")
+    if res.stats.get("eval.csv", {}).get("rows", 0) < 600:
+        res.warnings.append("eval.csv: fewer than the target 600 rows")
+    return res

@@ -1,0 +1,89 @@
+"""Evaluation figures for scored, labelled posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    confusion_matrix,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+
+from screening.guidance import CATEGORIES
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Mean |observed rate - mean score| over equal-width score bins, weighted by bin size."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1], right=True), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.sum() * abs(y[m].mean() - p[m].mean())
+    return float(total / max(len(y), 1))
+
+
+def binary_metrics(
+    y_true: Sequence[int], scores: Sequence[float], threshold: float
+) -> dict[str, Any]:
+    """Precision, recall, F1 at ``threshold`` (flag when score >= threshold), AP, ROC AUC,
+    Brier score, ECE and the confusion matrix [[tn, fp], [fn, tp]]."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    pred = (p >= threshold).astype(int)
+    prec, rec, f1, _ = precision_recall_fscore_support(y, pred, average="binary", zero_division=0)
+    both = len(np.unique(y)) == 2
+    cm = confusion_matrix(y, pred, labels=[0, 1])
+    return {
+        "n": len(y),
+        "positives": int(y.sum()),
+        "threshold": float(threshold),
+        "precision": float(prec),
+        "recall": float(rec),
+        "f1": float(f1),
+        "average_precision": float(average_precision_score(y, p)) if both else None,
+        "roc_auc": float(roc_auc_score(y, p)) if both else None,
+        "brier": float(brier_score_loss(y, p)),
+        "ece": expected_calibration_error(y, p),
+        "flag_rate": float(pred.mean()) if len(pred) else 0.0,
+        "confusion_matrix": {
+            "tn": int(cm[0, 0]),
+            "fp": int(cm[0, 1]),
+            "fn": int(cm[1, 0]),
+            "tp": int(cm[1, 1]),
+        },
+    }
+
+
+def category_metrics(
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    threshold: float,
+    true_category: Sequence[str],
+    predicted_category: Sequence[str],
+) -> dict[str, Any]:
+    """Per category of the true positives: count, recall at ``threshold``, and how often the
+    predicted category is right; plus overall category accuracy on the positives."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    tc = np.asarray(true_category, dtype=object)
+    pc = np.asarray(predicted_category, dtype=object)
+    pos = y == 1
+    out: dict[str, Any] = {}
+    for cat in CATEGORIES:
+        m = pos & (tc == cat)
+        n = int(m.sum())
+        out[cat] = {
+            "n": n,
+            "recall": float((p[m] >= threshold).mean()) if n else None,
+            "category_accuracy": float((pc[m] == cat).mean()) if n else None,
+        }
+    known = pos & np.isin(tc, CATEGORIES)
+    accuracy = float((pc[known] == tc[known]).mean()) if known.any() else None
+    return {"per_category": out, "category_accuracy": accuracy}

@@ -1,0 +1,268 @@
+"""Candidate lexicon: recognise mentions of the candidates of one election and type them.
+
+The model is trained on fictional candidates but must work on the real election being
+monitored. So before featurisation every mention of a candidate is replaced by a typed
+placeholder token: a name, nickname or pair acronym becomes ``xcalonx``, a tagline
+``xtaglinex``, a campaign hashtag ``xcalontagarx``, a party ``xpartaix``. Ballot numbers stay
+as they are. The model then learns "praise of a candidate", not a name.
+
+File format (YAML), the same for the training lexicon and the real election's::
+
+    election: Pilgub Contoh 2024
+    candidates:
+      - number: 1
+        names: [Budi Santoso, Pak Budi, Budi-Sari, BuSa]
+        taglines: [Bersama Membangun]
+        hashtags: ["#BuSaMenang"]
+    parties: [Partai Contoh]
+
+Matching is case-insensitive, accent-tolerant (accents are stripped from text and terms),
+elongation-tolerant (``Budiii``), separator-tolerant (``Budi-Sari``, ``Budi Sari``,
+``BudiSari``) and on word boundaries, with one compiled regular expression for the whole
+lexicon. Hashtags that merely contain a name (``#BuSaJuara``) are matched on their camel-case
+parts by :meth:`CandidateLexicon.split_hashtag`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from screening.errors import ScreeningError
+from screening.schema import validate
+
+PLACEHOLDERS: dict[str, str] = {
+    "hashtag": "xcalontagarx",
+    "tagline": "xtaglinex",
+    "name": "xcalonx",
+    "party": "xpartaix",
+}
+# When terms of two kinds share a key (tagline "Aceh Bangkit" and hashtag "#AcehBangkit"), a
+# match written with '#' is a hashtag and one without takes the first kind in this order.
+_PLAIN_PRIORITY = ("tagline", "name", "party", "hashtag")
+
+LEXICON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["candidates"],
+    "properties": {
+        "election": {"type": ["string", "number", "null"]},
+        "candidates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["names"],
+                "properties": {
+                    "number": {"type": ["integer", "string", "null"]},
+                    "names": {"type": "array", "items": {"type": ["string", "number"]}},
+                    "taglines": {
+                        "type": ["array", "null"],
+                        "items": {"type": ["string", "number"]},
+                    },
+                    "hashtags": {
+                        "type": ["array", "null"],
+                        "items": {"type": ["string", "number"]},
+                    },
+                },
+            },
+        },
+        "parties": {"type": ["array", "null"], "items": {"type": ["string", "number"]}},
+    },
+}
+
+_SEP_SPLIT = re.compile(r"[\s\-_./&+]+")
+_CAMEL_SPLIT = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+"
+)
+_REPEATS = re.compile(r"(.)\1+")
+# Terms shorter than this are too ambiguous to find inside an unsplit lower-case hashtag
+# (a pair acronym "BuSa" would match "#busanamuslim").
+_MIN_HASHTAG_AFFIX = 6
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining marks (é → e) and variation selectors, keeping everything else."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", kept)
+
+
+def term_key(term: str) -> str:
+    """Canonical key of a term: no accents, case, separators, '#', or repeated letters."""
+    flat = strip_accents(term).casefold().lstrip("#")
+    flat = _SEP_SPLIT.sub("", flat)
+    return _REPEATS.sub(r"\1", flat)
+
+
+def _term_pattern(term: str) -> str:
+    """Regex for one term: every letter may repeat, separators between words are optional."""
+    body = strip_accents(str(term)).strip().lstrip("#")
+    words = [w for w in _SEP_SPLIT.split(body) if w]
+    letters = ["".join(re.escape(ch) + "+" for ch in word) for word in words]
+    return r"[\s\-_.]*".join(letters)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate or pair on the ballot."""
+
+    number: str | None
+    names: tuple[str, ...]
+    taglines: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateLexicon:
+    """The candidates, taglines, hashtags and parties of one election, with a compiled matcher."""
+
+    election: str
+    candidates: tuple[Candidate, ...]
+    parties: tuple[str, ...] = ()
+    source: str = "<memory>"
+    _kinds: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kinds: dict[str, set[str]] = {}
+        for kind, term in self.terms():
+            key = term_key(term)
+            if len(key) >= 2:
+                kinds.setdefault(key, set()).add(kind)
+        object.__setattr__(self, "_kinds", {k: frozenset(v) for k, v in kinds.items()})
+        patterns = sorted(
+            {(_term_pattern(t), term_key(t)) for _, t in self.terms() if len(term_key(t)) >= 2},
+            key=lambda pk: (-len(pk[1]), pk[0]),
+        )
+        if patterns:
+            alternation = "|".join(p for p, _ in patterns)
+            regex = re.compile(rf"(?<![\w#])#?(?:{alternation})(?!\w)", re.IGNORECASE)
+            object.__setattr__(self, "_regex", regex)
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "<memory>") -> CandidateLexicon:
+        """Build from the parsed YAML mapping; raises ScreeningError naming a bad key."""
+        validate(data, LEXICON_SCHEMA, source)
+        candidates = []
+        for entry in data.get("candidates") or []:
+            number = entry.get("number")
+            candidates.append(
+                Candidate(
+                    number=None if number is None else str(number),
+                    names=tuple(str(n) for n in entry.get("names") or []),
+                    taglines=tuple(str(t) for t in entry.get("taglines") or []),
+                    hashtags=tuple(str(h) for h in entry.get("hashtags") or []),
+                )
+            )
+        return cls(
+            election=str(data.get("election") or ""),
+            candidates=tuple(candidates),
+            parties=tuple(str(p) for p in data.get("parties") or []),
+            source=source,
+        )
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> CandidateLexicon:
+        """Load a lexicon file; a missing, unreadable or malformed file raises ScreeningError."""
+        p = Path(path)
+        if not p.is_file():
+            raise ScreeningError(f"candidate lexicon not found: {p}")
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ScreeningError(f"{p}: not valid YAML: {exc}") from exc
+        if not isinstance(data, Mapping):
+            raise ScreeningError(f"{p}: expected a mapping with a 'candidates' list")
+        return cls.from_dict(data, source=str(p))
+
+    # -- queries ------------------------------------------------------------------------
+    def terms(self) -> Iterable[tuple[str, str]]:
+        """Every (kind, term) pair of the lexicon, kind in PLACEHOLDERS."""
+        for cand in self.candidates:
+            for name in cand.names:
+                yield "name", name
+            for tagline in cand.taglines:
+                yield "tagline", tagline
+            for hashtag in cand.hashtags:
+                yield "hashtag", hashtag
+        for party in self.parties:
+            yield "party", party
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def kind_of(self, term: str, hashtag: bool = False) -> str | None:
+        """The placeholder kind for a term (by its key), or None when it is not in the lexicon.
+
+        Anything written as a hashtag (``#BuSa``, ``#BersamaMembangun``) counts as a campaign
+        hashtag; plain text takes tagline, then name, then party, then hashtag.
+        """
+        kinds = self._kinds.get(term_key(term))
+        if not kinds:
+            return None
+        if hashtag:
+            return "hashtag"
+        return next(k for k in _PLAIN_PRIORITY if k in kinds)
+
+    def _placeholder(self, matched: str) -> str:
+        hashtag = matched.startswith("#")
+        # regex tolerance can match a variant whose key differs: fall back on its form
+        kind = self.kind_of(matched, hashtag) or ("hashtag" if hashtag else "name")
+        return f" {PLACEHOLDERS[kind]} "
+
+    def replace(self, text: str) -> str:
+        """Replace every lexicon term in ``text`` by its placeholder token (accents stripped)."""
+        if self._regex is None:
+            return text
+        if not text.isascii():
+            text = strip_accents(text)
+        return self._regex.sub(lambda m: self._placeholder(m.group(0)), text)
+
+    def split_hashtag(self, body: str) -> list[str]:
+        """Split a hashtag body into words, turning lexicon terms inside it into placeholders.
+
+        ``"RiLaMenang"`` → ``["xcalonx", "Menang"]`` when ``RiLa`` is a name; camel-case, digit
+        and underscore boundaries mark the parts. An unsplittable lower-case body is checked
+        for a lexicon term at its start or end (terms of 6+ letters only).
+        """
+        parts = [p for p in _CAMEL_SPLIT.split(body) if p]
+        if not self._kinds:
+            return parts
+        out: list[str] = []
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                kind = self.kind_of("".join(parts[i:j]), hashtag=True)
+                if kind is not None:
+                    out.append(PLACEHOLDERS[kind])
+                    i = j
+                    break
+            else:
+                out.append(parts[i])
+                i += 1
+        if len(out) == 1 and out[0] == body:
+            return self._affix_split(body)
+        return out
+
+    def _affix_split(self, body: str) -> list[str]:
+        key = term_key(body)
+        token = PLACEHOLDERS["hashtag"]
+        for term in sorted(self._kinds, key=len, reverse=True):
+            if len(term) < _MIN_HASHTAG_AFFIX or term == key:
+                continue
+            if key.startswith(term):
+                return [token, key[len(term) :]]
+            if key.endswith(term):
+                return [key[: -len(term)], token]
+        return [token] if key in self._kinds else [body]
+
+
+EMPTY_LEXICON = CandidateLexicon(election="", candidates=())

@@ -1,0 +1,162 @@
+"""The classifier: normalised text → word and character n-grams → calibrated linear models.
+
+:class:`PartisanModel` is a scikit-learn estimator. ``fit(texts, labels, categories)`` learns
+two heads on one shared sparse feature space:
+
+* a binary head, logistic regression wrapped in sigmoid calibration (cross-validated), whose
+  ``predict_proba`` gives the probability that a post shows partisan tendency;
+* a category head, multinomial logistic regression fitted on the positive posts only, giving
+  the guidance category a post most resembles (one of :data:`screening.guidance.CATEGORIES`).
+
+Candidate mentions are typed by a :class:`~screening.lexicon.CandidateLexicon` before
+featurisation. The training lexicon is the fictional one; :meth:`PartisanModel.screen` takes the
+lexicon of the election being monitored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion
+
+from screening.guidance import CATEGORIES
+from screening.lexicon import CandidateLexicon
+from screening.text import TOKEN_PATTERN, normalize_many
+
+
+def build_features(
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] = (2, 5),
+    min_df: int = 2,
+) -> FeatureUnion:
+    """Word and character n-gram TF-IDF on already normalised text (no lower-casing here)."""
+    word = TfidfVectorizer(
+        analyzer="word",
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=word_ngrams,
+        min_df=min_df,
+        sublinear_tf=True,
+        lowercase=False,
+        dtype=np.float32,
+    )
+    char = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=char_ngrams,
+        min_df=min_df,
+        sublinear_tf=True,
+        lowercase=False,
+        dtype=np.float32,
+    )
+    return FeatureUnion([("word", word), ("char", char)])
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Scores for n posts: ``score`` (n,) in [0, 1]; ``category`` (n,) str;
+    ``category_score`` (n,) the category head's probability for that category."""
+
+    score: np.ndarray
+    category: np.ndarray
+    category_score: np.ndarray
+
+
+class PartisanModel(ClassifierMixin, BaseEstimator):
+    """Probability of partisan tendency and most likely category for Indonesian posts.
+
+    Parameters
+    ----------
+    lexicon : CandidateLexicon or None
+        Candidate lexicon used at fit time (and by ``predict_proba``).
+    C : float
+        Inverse regularisation strength of the binary logistic regression.
+    category_C : float
+        Inverse regularisation strength of the category head.
+    word_ngrams, char_ngrams : (int, int)
+        n-gram ranges of the word and character (``char_wb``) vectorisers.
+    min_df : int
+        Minimum number of training posts an n-gram must appear in.
+    calibration_cv : int
+        Folds of the sigmoid calibration of the binary head.
+    random_state : int
+        Seed for the calibration folds.
+    """
+
+    def __init__(
+        self,
+        lexicon: CandidateLexicon | None = None,
+        C: float = 4.0,
+        category_C: float = 4.0,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        calibration_cv: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.lexicon = lexicon
+        self.C = C
+        self.category_C = category_C
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.calibration_cv = calibration_cv
+        self.random_state = random_state
+
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[int],
+        categories: Sequence[str] | None = None,
+    ) -> PartisanModel:
+        """Fit both heads.
+
+        X : n post texts (raw, un-normalised). y : n labels in {0, 1}. categories : n category
+        names, used for the rows with label 1 (required for the category head).
+        """
+        y_arr = np.asarray(y, dtype=int)
+        texts = normalize_many(X, self.lexicon)
+        self.features_ = build_features(self.word_ngrams, self.char_ngrams, self.min_df)
+        Z = self.features_.fit_transform(texts)
+        base = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced")
+        folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
+        self.classifier_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(Z, y_arr)
+        self.classes_ = self.classifier_.classes_
+        if categories is None:
+            raise ValueError("categories are required to fit the category head")
+        cats = np.asarray(categories, dtype=object)
+        mask = (y_arr == 1) & np.isin(cats, CATEGORIES)
+        self.category_model_ = LogisticRegression(
+            C=self.category_C, max_iter=5000, class_weight="balanced"
+        ).fit(Z[mask], cats[mask].astype(str))
+        return self
+
+    def featurize(self, X: Sequence[str], lexicon: CandidateLexicon | None) -> sp.csr_matrix:
+        """Sparse features (n, n_features) of raw texts, with candidates typed by ``lexicon``."""
+        return self.features_.transform(normalize_many(X, lexicon))
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """(n, 2) probabilities of label 0 and 1, using the fit-time lexicon."""
+        return self.classifier_.predict_proba(self.featurize(X, self.lexicon))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """(n,) labels at probability 0.5; use a bundle's threshold for screening."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def screen(self, X: Sequence[str], lexicon: CandidateLexicon | None = None) -> Screened:
+        """Score posts for the election whose ``lexicon`` is given (None: no candidate typing)."""
+        Z = self.featurize(X, lexicon)
+        score = self.classifier_.predict_proba(Z)[:, 1]
+        cat_proba = self.category_model_.predict_proba(Z)
+        best = cat_proba.argmax(axis=1)
+        return Screened(
+            score=score,
+            category=self.category_model_.classes_[best],
+            category_score=cat_proba[np.arange(len(best)), best],
+        )

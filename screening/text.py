@@ -1,0 +1,130 @@
+"""Normalisation of informal Indonesian social-media text, before featurisation.
+
+What it does, in order, and why:
+
+1. Unicode NFKC (full-width and styled letters become plain), control characters become spaces.
+2. URLs and @mentions become the tokens ``xurlx`` and ``xmentionx`` (their content is noise).
+3. Accents are stripped, then candidate mentions are replaced by typed placeholders from the
+   election's :class:`~screening.lexicon.CandidateLexicon` (see that module).
+4. Hashtags are split on camel case and digits (``#CoblosNomor2`` → ``xhashtagx coblos nomor 2``);
+   a hashtag marker token is kept because campaign hashtags are themselves a signal.
+5. Emojis are kept as separate tokens (☝ ✌ 👍 carry the signal); skin tones, variation
+   selectors and keycap marks are dropped so ``2️⃣`` is ``2`` and ☝🏽 is ☝.
+6. Lower case; letter runs of three or more collapse (``bangettt`` → ``banget``); punctuation
+   runs collapse to one.
+7. Slang and abbreviations are expanded with the Kamus Alay lexicon shipped by indoNLP
+   (``yg`` → ``yang``, ``tdk`` → ``tidak``), except election words it would damage (``dpt``).
+8. Letters and digits are split (``paslon02`` → ``paslon 2``), leading zeros dropped, and
+   ``no 2`` / ``no.2`` read as ``nomor 2``.
+
+There is deliberately **no stopword removal** (the usual Indonesian lists delete ``dua``,
+``satu``, ``lanjut``, ``tetap``, ``kita``, which carry the partisan signal) and no stemming.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from indoNLP.preprocessing.slang_data import SLANG_DATA
+
+from screening.lexicon import EMPTY_LEXICON, CandidateLexicon, strip_accents
+
+URL_TOKEN = "xurlx"
+MENTION_TOKEN = "xmentionx"
+HASHTAG_TOKEN = "xhashtagx"
+
+# Kamus Alay maps these to other words; in election posts they are terms of their own.
+_SLANG_KEEP = {"dpt", "tps", "kpu", "no", "bli", "cak", "lae", "ito", "uda", "uni", "ning", "om"}
+_SLANG_EXTRA = {
+    "nomer": "nomor",
+    "nmr": "nomor",
+    "pilkades": "pilkades",
+    "gk": "enggak",
+    "ga": "enggak",
+    "gak": "enggak",
+    "nggak": "enggak",
+    "ngga": "enggak",
+    "kagak": "enggak",
+    "sdh": "sudah",
+    "udh": "sudah",
+    "udah": "sudah",
+}
+SLANG: dict[str, str] = {
+    k: v for k, v in SLANG_DATA.items() if k not in _SLANG_KEEP and " " not in k and v
+}
+SLANG.update(_SLANG_EXTRA)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|co|net|org|ly|me|io)/\S*",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"(?<![\w@])@[\w.]{1,30}\w|(?<![\w@])@\w")
+_HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
+# Pictographs, dingbats, symbols, flags; ☝ (U+261D) ✌ (U+270C) 👍 (U+1F44D) are in these ranges.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff"
+    "\u3030\u303d\u3297\u3299\u203c\u2049\u2122\u2139\u00a9\u00ae]"
+)
+_EMOJI_NOISE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u20e3\u200d]")
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_PUNCT_RUN = re.compile(r"([!?.,;:~*\-=_])\1+")
+_WORD = re.compile(r"[^\W\d_]+(?:\d+[^\W\d_]*)*")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_LEADING_ZERO = re.compile(r"(?<!\d)0+(?=[1-9]\d{0,2}(?!\d))")
+_NO_NUMBER = re.compile(r"\bno\s*\.?\s*(?=\d)")
+_SPACES = re.compile(r"\s+")
+
+
+def _split_hashtags(text: str, lexicon: CandidateLexicon) -> str:
+    def repl(m: re.Match[str]) -> str:
+        return f" {HASHTAG_TOKEN} " + " ".join(lexicon.split_hashtag(m.group(1))) + " "
+
+    return _HASHTAG.sub(repl, text)
+
+
+def _expand_slang(text: str) -> str:
+    return _WORD.sub(lambda m: SLANG.get(m.group(0), m.group(0)), text)
+
+
+def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
+    """Normalise one post; returns a single-spaced lower-case string ('' for empty input).
+
+    ``lexicon`` is the candidate lexicon of the election being monitored; without it,
+    candidate names pass through as ordinary words.
+    """
+    if text is None:
+        return ""
+    s = str(text)
+    if not s:
+        return ""
+    lex = lexicon or EMPTY_LEXICON
+    s = unicodedata.normalize("NFKC", s)
+    s = _CONTROL.sub(" ", s)
+    s = _URL.sub(f" {URL_TOKEN} ", s)
+    s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
+    s = strip_accents(s)
+    s = lex.replace(s)
+    s = _split_hashtags(s, lex)
+    s = _EMOJI_NOISE.sub("", s)
+    s = _EMOJI.sub(r" \g<0> ", s)
+    s = s.casefold()
+    s = _ELONGATION.sub(r"\1", s)
+    s = _PUNCT_RUN.sub(r"\1", s)
+    s = _expand_slang(s)
+    s = _LETTER_DIGIT.sub(" ", s)
+    s = _LEADING_ZERO.sub("", s)
+    s = _NO_NUMBER.sub("nomor ", s)
+    return _SPACES.sub(" ", s).strip()
+
+
+def normalize_many(texts: Iterable[object], lexicon: CandidateLexicon | None = None) -> list[str]:
+    """Normalise a sequence of posts; returns a list of the same length and order."""
+    lex = lexicon or EMPTY_LEXICON
+    return [normalize(t, lex) for t in texts]
+
+
+# Tokens for the word vectoriser: words (with digits) or single non-space symbols (emoji, !, ?).
+TOKEN_PATTERN = r"[^\W_]+|[^\w\s]"

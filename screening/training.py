@@ -1,0 +1,155 @@
+"""Training a model bundle on the annotated data: fit, choose the threshold, evaluate, save."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from screening import paths
+from screening.bundle import (
+    INTENDED_USE,
+    USES_TO_AVOID,
+    library_versions,
+    now_iso,
+    save_bundle,
+    sha256_file,
+)
+from screening.dataset import load_labelled
+from screening.errors import ScreeningError
+from screening.evaluate import binary_metrics, category_metrics
+from screening.guidance import CATEGORIES, load_guidance
+from screening.lexicon import CandidateLexicon
+from screening.model import PartisanModel
+from screening.thresholds import best_f1_threshold
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TrainConfig:
+    """Inputs of a training run; defaults are the bundled data."""
+
+    train_csv: Path = paths.TRAIN_CSV
+    lexicon: Path = paths.TRAIN_LEXICON
+    eval_csv: Path | None = paths.EVAL_CSV
+    eval_lexicon: Path | None = paths.EVAL_LEXICON
+    folds: int = 5
+    seed: int = 0
+    C: float = 4.0
+
+
+def out_of_fold_scores(
+    model: PartisanModel, texts: list[str], y: np.ndarray, cats: np.ndarray, folds: int, seed: int
+) -> np.ndarray:
+    """(n,) scores of each training post from a model that did not see it (k-fold)."""
+    oof = np.zeros(len(texts))
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    arr = np.asarray(texts, dtype=object)
+    for fit_idx, hold_idx in splitter.split(arr, y):
+        m = clone(model).fit(arr[fit_idx].tolist(), y[fit_idx], cats[fit_idx])
+        oof[hold_idx] = m.predict_proba(arr[hold_idx].tolist())[:, 1]
+    return oof
+
+
+def evaluate_model(
+    model: PartisanModel, data: Path, lexicon: CandidateLexicon | None, threshold: float
+) -> dict[str, Any]:
+    """Binary and per-category figures of ``model`` on a labelled CSV."""
+    df = load_labelled(data)
+    screened = model.screen(df["text"].tolist(), lexicon)
+    out = binary_metrics(df["label"], screened.score, threshold)
+    out.update(
+        category_metrics(df["label"], screened.score, threshold, df["category"], screened.category)
+    )
+    return out
+
+
+def train(
+    config: TrainConfig, out_dir: Path, progress: Progress = lambda _: None
+) -> dict[str, Any]:
+    """Train on ``config.train_csv``, write the bundle to ``out_dir``; returns the card."""
+    start = time.perf_counter()
+    guidance = load_guidance(paths.GUIDANCE)
+    df = load_labelled(config.train_csv)
+    if df["label"].nunique() < 2:
+        raise ScreeningError(f"{config.train_csv}: needs posts of both labels")
+    bad = df[(df["label"] == 1) & ~df["category"].isin(CATEGORIES)]
+    if len(bad):
+        raise ScreeningError(
+            f"{config.train_csv}: {len(bad)} label-1 row(s) without a valid category "
+            f"(first at CSV line {int(bad.index[0]) + 2}); categories are {', '.join(CATEGORIES)}"
+        )
+    lexicon = CandidateLexicon.from_yaml(config.lexicon)
+    texts = df["text"].tolist()
+    y = df["label"].to_numpy()
+    cats = df["category"].to_numpy(dtype=object)
+    model = PartisanModel(lexicon=lexicon, C=config.C, random_state=config.seed)
+
+    progress(f"cross-validating ({config.folds} folds) to choose the threshold")
+    oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed)
+    threshold = best_f1_threshold(y, oof)
+    progress(f"fitting on {len(df)} posts")
+    model.fit(texts, y, cats)
+
+    metrics: dict[str, Any] = {"out_of_fold_train": binary_metrics(y, oof, threshold)}
+    if config.eval_csv is not None and Path(config.eval_csv).is_file():
+        progress(f"evaluating on {config.eval_csv}")
+        eval_lex = (
+            CandidateLexicon.from_yaml(config.eval_lexicon)
+            if config.eval_lexicon is not None and Path(config.eval_lexicon).is_file()
+            else None
+        )
+        metrics["eval"] = evaluate_model(model, Path(config.eval_csv), eval_lex, threshold)
+        metrics["eval"]["lexicon"] = str(config.eval_lexicon) if eval_lex else None
+        metrics["eval_without_lexicon"] = evaluate_model(
+            model, Path(config.eval_csv), None, threshold
+        )
+
+    card: dict[str, Any] = {
+        "name": out_dir.name,
+        "created": now_iso(),
+        "intended_use": INTENDED_USE,
+        "uses_to_avoid": USES_TO_AVOID,
+        "threshold": threshold,
+        "threshold_source": (
+            f"maximum F1 on {config.folds}-fold out-of-fold scores of the training data"
+        ),
+        "threshold_history": [],
+        "training_data": {
+            "path": _rel(config.train_csv),
+            "sha256": sha256_file(config.train_csv),
+            "rows": len(df),
+            "label_1": int(y.sum()),
+            "label_0": int((y == 0).sum()),
+            "per_category": {c: int((cats == c).sum()) for c in CATEGORIES},
+            "hard_negatives": int(df["rule"].isin(guidance.hard_negative_ids).sum())
+            if "rule" in df
+            else None,
+        },
+        "training_lexicon": {
+            "path": _rel(config.lexicon),
+            "election": lexicon.election,
+            "terms": len(lexicon),
+        },
+        "guidance_version": guidance.version,
+        "parameters": {k: v for k, v in model.get_params().items() if k != "lexicon"},
+        "metrics": metrics,
+        "libraries": library_versions(),
+        "training_seconds": round(time.perf_counter() - start, 1),
+    }
+    save_bundle(model, card, out_dir)
+    return card
+
+
+def _rel(p: Path) -> str:
+    try:
+        return str(Path(p).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,172 @@
+"""The CLI as users and the evaluation harness run it: train, score, evaluate, info."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from screening import paths
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("m") / "small"
+    r = run_cli("train", "--out", str(out), "--data", str(small_train_csv), "--quiet")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_train_writes_bundle_with_card(small_model: Path) -> None:
+    card = json.loads((small_model / "card.json").read_text())
+    assert (small_model / "model.joblib").is_file()
+    assert card["training_data"]["rows"] == 500
+    assert len(card["model_sha256"]) == 64
+    assert 0 < card["threshold"] < 1
+    assert "eval" in card["metrics"] and card["uses_to_avoid"]
+
+
+def test_score_csv_keeps_columns_and_accounts_rows(small_model: Path, tmp_path: Path) -> None:
+    src = tmp_path / "posts.csv"
+    src.write_text(
+        "id_str,username,full_text\n"
+        '1,a,"Ayo coblos nomor 2, Pak Budi lanjutkan! ✌"\n'
+        "2,b,\n"
+        "3,c,Selamat pagi semua\n"
+        "4,d,Selamat pagi semua\n"
+        "5,e,oops,extra\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    r = run_cli("score", str(src), "-o", str(out), "--model", str(small_model), "--json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert (s["rows_in"], s["scored"], s["rejected"], s["duplicates"]) == (5, 3, 2, 1)
+    assert s["text_column"] == "full_text"
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(df.columns[:3]) == ["id_str", "username", "full_text"]
+    assert {"score", "flagged", "category"} <= set(df.columns)
+    assert set(df["flagged"]) <= {"true", "false"}
+    assert df["score"].astype(float).between(0, 1).all()
+    assert df.loc[df.id_str == "4", "duplicate_of"].item() == "4"  # line of the first copy
+    rej = pd.read_csv(str(out) + ".rejects.csv")
+    assert rej.values.tolist() == [[3, "empty text"], [6, "row has 4 fields, header has 3"]]
+
+
+def test_score_refuses_to_overwrite_without_force(small_model: Path, tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("text\nhalo\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    out.write_text("precious\n")
+    r = run_cli("score", str(src), "-o", str(out), "--model", str(small_model))
+    assert r.returncode == 1 and "--force" in r.stderr and "Traceback" not in r.stderr
+    assert out.read_text() == "precious\n"
+    src_bytes = src.read_bytes()
+    assert (
+        run_cli(
+            "score", str(src), "-o", str(out), "--model", str(small_model), "--force"
+        ).returncode
+        == 0
+    )
+    assert src.read_bytes() == src_bytes
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "parquet", "xlsx", "tsv"])
+def test_score_other_formats(small_model: Path, tmp_path: Path, ext: str) -> None:
+    df = pd.DataFrame({"message": ["Coblos nomor 1 ☝", "Hujan deras di Palu"], "n": ["1", "2"]})
+    src = tmp_path / f"in.{ext}"
+    {
+        "jsonl": lambda: df.to_json(src, orient="records", lines=True),
+        "parquet": lambda: df.to_parquet(src),
+        "xlsx": lambda: df.to_excel(src, index=False),
+        "tsv": lambda: df.to_csv(src, sep="\t", index=False),
+    }[ext]()
+    out = tmp_path / f"out.{ext}"
+    r = run_cli("score", str(src), "-o", str(out), "--model", str(small_model), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["scored"] == 2
+
+
+def test_evaluate_writes_json(small_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.json"
+    r = run_cli("evaluate", str(paths.EVAL_CSV), "--model", str(small_model), "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    m = json.loads(out.read_text())
+    assert m["n"] == len(pd.read_csv(paths.EVAL_CSV))
+    cm = m["confusion_matrix"]
+    assert cm["tp"] + cm["fn"] == m["positives"]
+    assert set(m["per_category"]) == {
+        "dukungan",
+        "kampanye",
+        "simbol",
+        "serangan",
+        "identitas",
+        "mobilisasi",
+    }
+    assert m["lexicon"].endswith("candidates_eval.yaml")
+
+
+def test_info_prints_card(small_model: Path) -> None:
+    r = run_cli("info", "--model", str(small_model))
+    assert r.returncode == 0
+    assert (
+        json.loads(r.stdout)["model_sha256"]
+        == json.loads((small_model / "card.json").read_text())["model_sha256"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "nope.csv", "-o", "x.csv"], "input not found"),
+        (["score", "{data}", "-o", "x.csv", "--model", "/nonexistent"], "no model at"),
+        (["score", "{data}", "-o", "x.csv", "--text-col", "zzz"], "--text-col 'zzz' not found"),
+        (
+            ["score", "{data}", "-o", "x.csv", "--candidates", "missing.yaml"],
+            "candidate lexicon not found",
+        ),
+        (["score", "{data}"], "Missing option"),
+        (["evaluate", "{data}", "--model", "/nonexistent"], "no model at"),
+        (["info", "--model", "{data}"], "not a model directory"),
+        (["train", "--data", "{data}", "--out", "x"], "missing column"),
+    ],
+)
+def test_user_errors_exit_1_with_one_clear_message(
+    small_model: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    argv = [a.replace("{data}", str(data)) for a in args]
+    if "--model" not in argv and argv[0] in ("score", "evaluate"):
+        argv += ["--model", str(small_model)]
+    r = run_cli(*argv, cwd=tmp_path)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_corrupt_model_is_refused(small_model: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "card.json").write_text((small_model / "card.json").read_text())
+    (bad / "model.joblib").write_bytes((small_model / "model.joblib").read_bytes()[:1000])
+    r = run_cli("info", "--model", str(bad))
+    assert r.returncode == 0  # the card alone is readable
+    src = tmp_path / "p.csv"
+    src.write_text("text\nhalo\n")
+    r = run_cli("score", str(src), "-o", str(tmp_path / "o.csv"), "--model", str(bad))
+    assert r.returncode == 1 and "does not match the card" in r.stderr
+
+
+def test_help_teaches_with_an_example() -> None:
+    for verb in ("train", "score", "evaluate", "info", "check-data"):
+        r = run_cli(verb, "--help")
+        assert r.returncode == 0 and "Example:" in r.stdout, verb
+
+
+def test_check_data_on_bundled_data_exits_0() -> None:
+    r = run_cli("check-data")
+    assert r.returncode == 0, r.stderr[-2000:]

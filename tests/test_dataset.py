@@ -1,0 +1,141 @@
+"""Building and checking the annotated data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from screening import paths
+from screening.dataset import build, check, load_labelled, near_duplicate_pairs
+from screening.errors import ScreeningError
+from screening.guidance import load_guidance
+
+G = load_guidance(paths.GUIDANCE)
+
+
+def test_near_duplicates_found_and_distinct_posts_not() -> None:
+    texts = [
+        "Ayo semua warga datang ke TPS tanggal 27 November, gunakan hak pilih kalian!",
+        "Ayo semua warga datang ke TPS tanggal 27 November, gunakan hak pilih kalian!!",
+        "Mantap pak, lanjutkan dua periode, kami di belakang bapak ✌",
+    ]
+    pairs = near_duplicate_pairs(texts)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+    assert near_duplicate_pairs(texts[2:], texts[:1]) == []
+
+
+def _jsonl(path: Path, rows: list[object]) -> Path:
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def test_build_reports_malformed_rows_with_line(tmp_path: Path) -> None:
+    ok = {
+        "text": "Salam dua jari buat calon kita ✌",
+        "label": 1,
+        "category": "simbol",
+        "rule": "SIM-JARI",
+        "platform": "x",
+    }
+    neg = {
+        "text": "Jangan lupa cek DPT online ya",
+        "label": 0,
+        "category": "",
+        "rule": "NEG-INFO",
+        "platform": "X",
+    }
+    wrong = {"text": "hmm", "label": 1, "category": "dukungan", "rule": "SIM-JARI", "platform": "x"}
+    f = _jsonl(tmp_path / "train_W1.jsonl", [ok, "{broken", wrong, neg, ok])
+    df, rep = build([f], G, "tr")
+    assert df["id"].tolist() == ["tr-00001", "tr-00002"]
+    assert df["writer"].tolist() == ["W1", "W1"]
+    assert df["platform"].tolist() == ["x", "x"]
+    assert rep.exact_duplicates == 1
+    assert [m.split(":")[1] for m in rep.malformed] == ["2", "3"]
+    assert "does not fit" in rep.malformed[1]
+
+
+def test_build_excludes_the_other_split(tmp_path: Path) -> None:
+    row = {
+        "text": "Info resmi KPU: pencoblosan 27 November pukul 07.00-13.00 WIB",
+        "label": 0,
+        "category": "",
+        "rule": "NEG-INFO",
+        "platform": "x",
+    }
+    f = _jsonl(tmp_path / "train_W1.jsonl", [row])
+    df, rep = build([f], G, "tr", exclude_texts=[row["text"] + "!"])
+    assert len(df) == 0 and rep.overlap_with_other_split == 1
+
+
+def test_check_catches_errors() -> None:
+    base = {"platform": "x", "region": "", "persona": "", "writer": "w"}
+    train = pd.DataFrame(
+        [
+            {
+                "id": "a",
+                "text": "satu dua tiga empat lima",
+                "label": 1,
+                "category": "simbol",
+                "rule": "SIM-JARI",
+                **base,
+            },
+            {
+                "id": "a",
+                "text": "ini teks yang lain sama sekali",
+                "label": 0,
+                "category": "dukungan",
+                "rule": "NEG-INFO",
+                **base,
+            },
+            {
+                "id": "c",
+                "text": "ada rule asing",
+                "label": 1,
+                "category": "simbol",
+                "rule": "XYZ-NOPE",
+                **base,
+            },
+        ]
+    )
+    eval_ = pd.DataFrame(
+        [
+            {
+                "id": "e",
+                "text": "satu dua tiga empat lima",
+                "label": 1,
+                "category": "simbol",
+                "rule": "SIM-JARI",
+                **base,
+            }
+        ]
+    )
+    res = check(G, train, eval_)
+    text = "\n".join(res.errors)
+    assert "duplicate id" in text
+    assert "label 0 must have an empty category" in text
+    assert "XYZ-NOPE" in text
+    assert "appear in both" in text
+
+
+def test_bundled_data_passes_check_data() -> None:
+    res = check(G, load_labelled(paths.TRAIN_CSV), load_labelled(paths.EVAL_CSV))
+    assert res.errors == []
+    t = res.stats["train.csv"]
+    assert t["rows"] >= 3000 and t["label_1"] >= 1200 and t["label_0"] >= 1800
+    assert t["hard_negatives"] >= 900
+    assert min(t["per_category"].values()) >= 120
+    assert t["writers"] >= 10
+    assert res.stats["eval.csv"]["rows"] >= 600
+
+
+def test_load_labelled_rejects_bad_labels(tmp_path: Path) -> None:
+    p = tmp_path / "l.csv"
+    p.write_text("text,label\na,1\nb,yes\n", encoding="utf-8")
+    with pytest.raises(ScreeningError, match=r"line\(s\) \[3\]"):
+        load_labelled(p)

@@ -1,0 +1,94 @@
+"""Candidate lexicon: loading, validation and matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening import paths
+from screening.errors import ScreeningError
+from screening.lexicon import CandidateLexicon
+
+DOC = {
+    "election": "Pilgub Contoh 2024",
+    "candidates": [
+        {
+            "number": 1,
+            "names": ["Budi Santoso", "Pak Budi", "Budi-Sari", "BuSa"],
+            "taglines": ["Bersama Membangun"],
+            "hashtags": ["#BuSaMenang"],
+        },
+        {"names": ["Siti Aminah"]},
+    ],
+    "parties": ["Partai Contoh"],
+}
+
+
+@pytest.fixture
+def lex() -> CandidateLexicon:
+    return CandidateLexicon.from_dict(DOC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "budi santoso",
+        "BUDI SANTOSO",
+        "Budii Santosooo",
+        "Budi-Sari",
+        "budi sari",
+        "BudiSari",
+        "busa",
+        "Siti Aminah",
+        "Sití Amínah",
+    ],
+)
+def test_name_variants_match(lex: CandidateLexicon, text: str) -> None:
+    assert lex.replace(f"ayo {text} ya").split() == ["ayo", "xcalonx", "ya"]
+
+
+@pytest.mark.parametrize("text", ["busana baru", "pakbudiman", "nasib budiman", "#busamenangterus"])
+def test_no_match_inside_other_words(lex: CandidateLexicon, text: str) -> None:
+    assert "xcalonx" not in lex.replace(text)
+
+
+def test_kinds(lex: CandidateLexicon) -> None:
+    out = lex.replace("Bersama Membangun #BuSaMenang Partai Contoh")
+    assert out.split() == ["xtaglinex", "xcalontagarx", "xpartaix"]
+
+
+def test_split_hashtag(lex: CandidateLexicon) -> None:
+    assert lex.split_hashtag("BuSaJuara") == ["xcalontagarx", "Juara"]
+    assert lex.split_hashtag("busanamuslim") == ["busanamuslim"]  # short terms need camel case
+    assert lex.split_hashtag("budisantosojuara") == ["xcalontagarx", "juara"]
+    assert lex.split_hashtag("SelamatPagi") == ["Selamat", "Pagi"]
+
+
+def test_bundled_lexicons_load_and_are_disjoint() -> None:
+    train = CandidateLexicon.from_yaml(paths.TRAIN_LEXICON)
+    ev = CandidateLexicon.from_yaml(paths.EVAL_LEXICON)
+    assert len(train) > 50 and len(ev) > 50
+    train_terms = {t for _, t in train.terms()}
+    assert not any(ev.replace(t) != t for t in train_terms)
+
+
+def test_schema_error_names_the_bad_key(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("election: x\ncandidates:\n  - number: 1\n    nama: [Budi]\n", encoding="utf-8")
+    with pytest.raises(ScreeningError, match=r"candidates\[0\].*'names' is a required property"):
+        CandidateLexicon.from_yaml(p)
+
+
+def test_not_yaml_and_missing(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("candidates: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScreeningError, match="not valid YAML"):
+        CandidateLexicon.from_yaml(p)
+    with pytest.raises(ScreeningError, match="not found"):
+        CandidateLexicon.from_yaml(tmp_path / "nope.yaml")
+
+
+def test_empty_lexicon_is_identity() -> None:
+    lex = CandidateLexicon.from_dict({"candidates": []})
+    assert lex.replace("Pak Budi") == "Pak Budi"
