@@ -237,7 +237,7 @@ def _check_table(name: str, df: pd.DataFrame, guidance: Guidance, res: CheckResu
 
 def _lexicon_leaks(df: pd.DataFrame, lexicon: CandidateLexicon) -> int:
     """How many texts mention a term of ``lexicon`` (the other split's candidates)."""
-    return int(sum(lexicon.replace(t) != t for t in df["text"].astype(str)))
+    return int(sum(bool(lexicon.mentions(t)) for t in df["text"].astype(str)))
 
 
 def check(
@@ -279,3 +279,72 @@ def check(
     if res.stats.get("eval.csv", {}).get("rows", 0) < 600:
         res.warnings.append("eval.csv: fewer than the target 600 rows")
     return res
+
+
+def _md_table(counts: pd.DataFrame) -> str:
+    head = "| " + " | ".join(map(str, counts.columns)) + " |"
+    sep = "|" + "|".join("---" for _ in counts.columns) + "|"
+    rows = ["| " + " | ".join(map(str, r)) + " |" for r in counts.itertuples(index=False)]
+    return "\n".join([head, sep, *rows])
+
+
+def datasheet_tables(tables: dict[str, pd.DataFrame], guidance: Guidance) -> str:
+    """Markdown count tables for the datasheet: label/category, rule, platform, writer."""
+    out = []
+    for name, df in tables.items():
+        hard = df["rule"].isin(guidance.hard_negative_ids)
+        kind = np.where(
+            df["label"] == 1, df["category"], np.where(hard, "0 (hard negative)", "0 (everyday)")
+        )
+        by_kind = (
+            pd.Series(kind).value_counts().rename_axis("label / category").reset_index(name="rows")
+        )
+        by_rule = df["rule"].value_counts().rename_axis("rule").reset_index(name="rows")
+        by_platform = pd.crosstab(df["platform"], df["label"]).reset_index()
+        by_platform.columns = ["platform", "label 0", "label 1"]
+        by_writer = (
+            df.groupby("writer")
+            .agg(
+                rows=("id", "size"),
+                label_1=("label", "sum"),
+                regions=("region", lambda r: r.nunique()),
+            )
+            .reset_index()
+        )
+        out.append(f"### {name}: {len(df)} posts\n")
+        for title, t in (
+            ("By label and category", by_kind),
+            ("By rule", by_rule),
+            ("By platform", by_platform),
+            ("By writer", by_writer),
+        ):
+            out.append(f"**{title}**\n\n{_md_table(t)}\n")
+    return "\n".join(out)
+
+
+def agreement(original: pd.DataFrame, relabel_file: str | Path) -> dict[str, Any]:
+    """Inter-annotator agreement between the data's labels and a blind second annotation.
+
+    ``relabel_file`` is JSONL of {"id", "label", "category"}. Returns the number of posts
+    compared, raw label agreement, Cohen's kappa on the label, category agreement where both
+    said label 1, and the ids where the labels differ.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    second = pd.read_json(relabel_file, lines=True, dtype={"id": str})
+    merged = original.merge(second, on="id", suffixes=("", "_2"))
+    if merged.empty:
+        raise ScreeningError(f"{relabel_file}: no ids in common with the data")
+    both_pos = (merged["label"] == 1) & (merged["label_2"] == 1)
+    differ = merged[merged["label"] != merged["label_2"]]
+    return {
+        "compared": len(merged),
+        "label_agreement": float((merged["label"] == merged["label_2"]).mean()),
+        "label_kappa": float(cohen_kappa_score(merged["label"], merged["label_2"])),
+        "category_agreement_when_both_partisan": float(
+            (merged.loc[both_pos, "category"] == merged.loc[both_pos, "category_2"]).mean()
+        ),
+        "both_partisan": int(both_pos.sum()),
+        "original_1_second_0": differ.loc[differ["label"] == 1, "id"].tolist(),
+        "original_0_second_1": differ.loc[differ["label"] == 0, "id"].tolist(),
+    }

@@ -218,6 +218,12 @@ class CandidateLexicon:
         kind = self.kind_of(matched, hashtag) or ("hashtag" if hashtag else "name")
         return f" {PLACEHOLDERS[kind]} "
 
+    def mentions(self, text: str) -> list[str]:
+        """The lexicon terms found in ``text``, as written there."""
+        if self._regex is None:
+            return []
+        return [m.group(0) for m in self._regex.finditer(strip_accents(text))]
+
     def replace(self, text: str) -> str:
         """Replace every lexicon term in ``text`` by its placeholder token (accents stripped)."""
         if self._regex is None:

@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
+from screening.context import NoElectionContext
 from screening.guidance import CATEGORIES
 from screening.lexicon import CandidateLexicon
 from screening.text import TOKEN_PATTERN, normalize_many
@@ -37,7 +38,8 @@ def build_features(
     char_ngrams: tuple[int, int] = (2, 5),
     min_df: int = 2,
 ) -> FeatureUnion:
-    """Word and character n-gram TF-IDF on already normalised text (no lower-casing here)."""
+    """Word and character n-gram TF-IDF on already normalised text (no lower-casing here),
+    plus the no-election-context indicator (see :mod:`screening.context`)."""
     word = TfidfVectorizer(
         analyzer="word",
         token_pattern=TOKEN_PATTERN,
@@ -55,7 +57,7 @@ def build_features(
         lowercase=False,
         dtype=np.float32,
     )
-    return FeatureUnion([("word", word), ("char", char)])
+    return FeatureUnion([("word", word), ("char", char), ("context", NoElectionContext())])
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         Minimum number of training posts an n-gram must appear in.
     calibration_cv : int
         Folds of the sigmoid calibration of the binary head.
+    class_weight : "balanced" or None
+        Class weighting of the binary logistic regression (the calibration undoes its shift).
     random_state : int
         Seed for the calibration folds.
     """
@@ -98,6 +102,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         char_ngrams: tuple[int, int] = (2, 5),
         min_df: int = 2,
         calibration_cv: int = 5,
+        class_weight: str | None = "balanced",
         random_state: int = 0,
     ) -> None:
         self.lexicon = lexicon
@@ -107,6 +112,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.calibration_cv = calibration_cv
+        self.class_weight = class_weight
         self.random_state = random_state
 
     def fit(
@@ -114,19 +120,23 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         X: Sequence[str],
         y: Sequence[int],
         categories: Sequence[str] | None = None,
+        sample_weight: Sequence[float] | None = None,
     ) -> PartisanModel:
         """Fit both heads.
 
         X : n post texts (raw, un-normalised). y : n labels in {0, 1}. categories : n category
         names, used for the rows with label 1 (required for the category head).
+        sample_weight : n non-negative weights for the binary head, or None.
         """
         y_arr = np.asarray(y, dtype=int)
         texts = normalize_many(X, self.lexicon)
         self.features_ = build_features(self.word_ngrams, self.char_ngrams, self.min_df)
         Z = self.features_.fit_transform(texts)
-        base = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced")
+        base = LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
-        self.classifier_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(Z, y_arr)
+        self.classifier_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(
+            Z, y_arr, sample_weight=None if sample_weight is None else np.asarray(sample_weight)
+        )
         self.classes_ = self.classifier_.classes_
         if categories is None:
             raise ValueError("categories are required to fit the category head")

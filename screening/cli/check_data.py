@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from screening import paths
-from screening.dataset import check, load_labelled
+from screening.dataset import agreement, check, datasheet_tables, load_labelled
 from screening.guidance import load_guidance
 from screening.lexicon import CandidateLexicon
 
@@ -18,6 +19,18 @@ def command(
     train: Annotated[Path, typer.Option(help="Training CSV.")] = paths.TRAIN_CSV,
     eval_data: Annotated[Path, typer.Option("--eval", help="Evaluation CSV.")] = paths.EVAL_CSV,
     guidance: Annotated[Path, typer.Option(help="Guidance YAML.")] = paths.GUIDANCE,
+    relabel: Annotated[
+        Path | None,
+        typer.Option(
+            "--relabel",
+            help="Blind second annotation (JSONL id,label,category): "
+            "print agreement with train+eval instead.",
+            show_default=False,
+        ),
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print count tables for data/README.md instead.")
+    ] = False,
 ) -> None:
     """Validate train/eval: schema, labels, rule ids in the guidance, category consistency,
     exact and near duplicates, train/eval overlap. Exits 1 when there are errors.
@@ -25,10 +38,17 @@ def command(
     Example:  screening check-data
     """
     g = load_guidance(guidance)
+    tr, ev = load_labelled(train), load_labelled(eval_data)
+    if relabel is not None:
+        typer.echo(json.dumps(agreement(pd.concat([tr, ev], ignore_index=True), relabel), indent=2))
+        return
+    if markdown:
+        typer.echo(datasheet_tables({"train.csv": tr, "eval.csv": ev}, g))
+        return
     res = check(
         g,
-        load_labelled(train),
-        load_labelled(eval_data),
+        tr,
+        ev,
         CandidateLexicon.from_yaml(paths.TRAIN_LEXICON),
         CandidateLexicon.from_yaml(paths.EVAL_LEXICON),
     )
