@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MODEL := models/default
 
-.PHONY: setup demo test lint data check-data train clean
+.PHONY: setup demo test lint data check-data train realdata clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,16 @@ data: $(STAMP)
 
 check-data: $(STAMP)
 	$(BIN)/screening check-data
+
+# Score every real export in ../shared/realdata (evaluation only; outputs stay in out/).
+REALDATA ?= ../shared/realdata
+realdata: $(STAMP)
+	@test -f $(MODEL)/card.json || $(BIN)/screening train --out $(MODEL)
+	@mkdir -p out/realdata
+	@for f in $(REALDATA)/*.csv $(REALDATA)/*.tsv; do \
+	  $(BIN)/screening score "$$f" -o "out/realdata/$$(basename "$$f").scored.csv" \
+	    --model $(MODEL) --force --json || exit 1; \
+	done | $(BIN)/python -m screening.cli.realdata_table
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -82,13 +82,11 @@ PLACES = [
 
 def main() -> None:
     rng = random.Random(2024)
-    texts = []
+    records = []
     for f in sorted((HERE / "raw").glob("sample_*.jsonl")):
-        texts += [
-            json.loads(line)["text"]
-            for line in f.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        lines = f.read_text(encoding="utf-8").splitlines()
+        records += [json.loads(line) for line in lines if line.strip()]
+    texts = [r["text"] for r in records]
     rng.shuffle(texts)
     # quirks: two retweeted copies of earlier posts and one deleted tweet with no text
     texts.insert(40, texts[3])
@@ -133,7 +131,12 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {len(rows)} rows to {HERE / 'sample_posts.csv'}")
+    # the writers' labels, so `screening evaluate data/sample_labels.csv` can check the demo
+    with open(HERE / "sample_labels.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label", "category", "rule"])
+        w.writerows((r["text"], r["label"], r["category"], r["rule"]) for r in records)
+    print(f"wrote {len(rows)} rows to {HERE / 'sample_posts.csv'}, labels to sample_labels.csv")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 _WORDS = [
     w.replace("~", " ")
     for w in r"""
-xcalonx xcalontagarx xtaglinex xpartaix
+xcalonx xcalontagarx xtaglinex xpartaix xtaglinepartx
 pil(?:kada|kades|gub|bup|wal|walkot|pres|leg|eg)\w* pemilu\w* pemilihan pesta~demokrasi
 bupati\w* gubernur\w* wali~?kota\w* walkot wagub wabup presiden dpr\w* dewan kepala~daerah
 kades lurah\w*

@@ -311,7 +311,18 @@ def datasheet_tables(tables: dict[str, pd.DataFrame], guidance: Guidance) -> str
             )
             .reset_index()
         )
+        # writers name places freely ("Kota Serang", "Serang, Banten"): group on the first word
+        place = df["region"].str.split(r"[,/(]").str[0].str.strip().replace("", "(none)")
+        by_region = pd.crosstab(place, df["label"]).reset_index()
+        by_region.columns = ["region (as written)", "label 0", "label 1"]
+        total = by_region["label 0"] + by_region["label 1"]
+        by_region = by_region.loc[total.sort_values(ascending=False).index]
+        top, rest = by_region.head(30), by_region.iloc[30:]
+        if len(rest):
+            others = ["others", int(rest["label 0"].sum()), int(rest["label 1"].sum())]
+            top = pd.concat([top, pd.DataFrame([others], columns=top.columns)])
         out.append(f"### {name}: {len(df)} posts\n")
+        out.append(f"**By region** ({len(by_region)} places; top 30)\n\n{_md_table(top)}\n")
         for title, t in (
             ("By label and category", by_kind),
             ("By rule", by_rule),

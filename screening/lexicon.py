@@ -3,8 +3,9 @@
 The model is trained on fictional candidates but must work on the real election being
 monitored. So before featurisation every mention of a candidate is replaced by a typed
 placeholder token: a name, nickname or pair acronym becomes ``xcalonx``, a tagline
-``xtaglinex``, a campaign hashtag ``xcalontagarx``, a party ``xpartaix``. Ballot numbers stay
-as they are. The model then learns "praise of a candidate", not a name.
+``xtaglinex``, two consecutive words of a longer tagline ``xtaglinepartx``, a campaign hashtag
+``xcalontagarx``, a party ``xpartaix``. Ballot numbers stay as they are. The model then
+learns "praise of a candidate", not a name.
 
 File format (YAML), the same for the training lexicon and the real election's::
 
@@ -25,6 +26,7 @@ parts by :meth:`CandidateLexicon.split_hashtag`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -42,10 +44,11 @@ PLACEHOLDERS: dict[str, str] = {
     "tagline": "xtaglinex",
     "name": "xcalonx",
     "party": "xpartaix",
+    "tagline_part": "xtaglinepartx",
 }
 # When terms of two kinds share a key (tagline "Aceh Bangkit" and hashtag "#AcehBangkit"), a
 # match written with '#' is a hashtag and one without takes the first kind in this order.
-_PLAIN_PRIORITY = ("tagline", "name", "party", "hashtag")
+_PLAIN_PRIORITY = ("tagline", "name", "party", "hashtag", "tagline_part")
 
 LEXICON_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -97,6 +100,19 @@ def term_key(term: str) -> str:
     flat = strip_accents(term).casefold().lstrip("#")
     flat = _SEP_SPLIT.sub("", flat)
     return _REPEATS.sub(r"\1", flat)
+
+
+def tagline_parts(tagline: str) -> list[str]:
+    """Two-word fragments of a tagline of three or more words.
+
+    Veiled support often quotes half a tagline ("tepian gemilang" for "Samarinda Tepian
+    Gemilang"); the fragments are typed ``xtaglinepartx``, a token of their own, because they
+    also occur in everyday speech and the model must weigh them separately.
+    """
+    words = [w for w in _SEP_SPLIT.split(strip_accents(tagline).strip()) if w]
+    if len(words) < 3:
+        return []
+    return [f"{a} {b}" for a, b in itertools.pairwise(words) if len(a + b) >= 7]
 
 
 def _term_pattern(term: str) -> str:
@@ -191,6 +207,7 @@ class CandidateLexicon:
                 yield "name", name
             for tagline in cand.taglines:
                 yield "tagline", tagline
+                yield from (("tagline_part", part) for part in tagline_parts(tagline))
             for hashtag in cand.hashtags:
                 yield "hashtag", hashtag
         for party in self.parties:

@@ -37,27 +37,19 @@ def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] = (2, 5),
     min_df: int = 2,
+    election_context: bool = True,
 ) -> FeatureUnion:
     """Word and character n-gram TF-IDF on already normalised text (no lower-casing here),
     plus the no-election-context indicator (see :mod:`screening.context`)."""
+    common = {"min_df": min_df, "sublinear_tf": True, "lowercase": False, "dtype": np.float32}
     word = TfidfVectorizer(
-        analyzer="word",
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=word_ngrams,
-        min_df=min_df,
-        sublinear_tf=True,
-        lowercase=False,
-        dtype=np.float32,
+        analyzer="word", token_pattern=TOKEN_PATTERN, ngram_range=word_ngrams, **common
     )
-    char = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=char_ngrams,
-        min_df=min_df,
-        sublinear_tf=True,
-        lowercase=False,
-        dtype=np.float32,
-    )
-    return FeatureUnion([("word", word), ("char", char), ("context", NoElectionContext())])
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, **common)
+    parts = [("word", word), ("char", char)]
+    if election_context:
+        parts.append(("context", NoElectionContext()))
+    return FeatureUnion(parts)
 
 
 @dataclass(frozen=True)
@@ -89,6 +81,12 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         Folds of the sigmoid calibration of the binary head.
     class_weight : "balanced" or None
         Class weighting of the binary logistic regression (the calibration undoes its shift).
+    lexicon_dropout : float in [0, 1]
+        Share of training posts normalised without the lexicon, so the model also learns to
+        read partisanship from context when a user scores without ``--candidates`` (or the
+        lexicon misses a nickname). Entity-mask dropout, as in NER training.
+    election_context : bool
+        Add the no-election-vocabulary indicator feature (:mod:`screening.context`).
     random_state : int
         Seed for the calibration folds.
     """
@@ -103,6 +101,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         calibration_cv: int = 5,
         class_weight: str | None = "balanced",
+        lexicon_dropout: float = 0.0,
+        election_context: bool = True,
         random_state: int = 0,
     ) -> None:
         self.lexicon = lexicon
@@ -113,6 +113,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.calibration_cv = calibration_cv
         self.class_weight = class_weight
+        self.lexicon_dropout = lexicon_dropout
+        self.election_context = election_context
         self.random_state = random_state
 
     def fit(
@@ -130,7 +132,15 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         """
         y_arr = np.asarray(y, dtype=int)
         texts = normalize_many(X, self.lexicon)
-        self.features_ = build_features(self.word_ngrams, self.char_ngrams, self.min_df)
+        if self.lexicon_dropout > 0 and self.lexicon is not None:
+            rng = np.random.default_rng(self.random_state)
+            drop = np.flatnonzero(rng.random(len(texts)) < self.lexicon_dropout)
+            raw = list(X)
+            for i, t in zip(drop, normalize_many([raw[i] for i in drop]), strict=True):
+                texts[i] = t
+        self.features_ = build_features(
+            self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
+        )
         Z = self.features_.fit_transform(texts)
         base = LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)

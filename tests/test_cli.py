@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from screening import paths
+from screening.guidance import CATEGORIES
 from tests.conftest import run_cli
 
 
@@ -98,14 +99,7 @@ def test_evaluate_writes_json(small_model: Path, tmp_path: Path) -> None:
     assert m["n"] == len(pd.read_csv(paths.EVAL_CSV))
     cm = m["confusion_matrix"]
     assert cm["tp"] + cm["fn"] == m["positives"]
-    assert set(m["per_category"]) == {
-        "dukungan",
-        "kampanye",
-        "simbol",
-        "serangan",
-        "identitas",
-        "mobilisasi",
-    }
+    assert tuple(m["per_category"]) == CATEGORIES
     assert m["lexicon"].endswith("candidates_eval.yaml")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from screening import paths
 from screening.errors import ScreeningError
-from screening.lexicon import CandidateLexicon
+from screening.lexicon import CandidateLexicon, tagline_parts
 
 DOC = {
     "election": "Pilgub Contoh 2024",
@@ -92,3 +92,14 @@ def test_not_yaml_and_missing(tmp_path: Path) -> None:
 def test_empty_lexicon_is_identity() -> None:
     lex = CandidateLexicon.from_dict({"candidates": []})
     assert lex.replace("Pak Budi") == "Pak Budi"
+
+
+def test_tagline_fragments_get_their_own_token() -> None:
+    lex = CandidateLexicon.from_dict(
+        {"candidates": [{"names": ["Ani"], "taglines": ["Samarinda Tepian Gemilang"]}]}
+    )
+    assert lex.replace("Samarinda Tepian Gemilang!").split() == ["xtaglinex", "!"]
+    assert lex.replace("makin tepian gemilang").split() == ["makin", "xtaglinepartx"]
+    # two-word taglines have no fragments; fragments under 7 letters are too common to type
+    assert tagline_parts("Ayo Maju") == []
+    assert tagline_parts("Kita Ok Bersama") == ["Ok Bersama"]

@@ -16,8 +16,14 @@ from screening.lexicon import CandidateLexicon
 from tests.conftest import REALDATA
 
 # Everyday (non-election) real posts: the flag rate there estimates the false-flag rate.
-EVERYDAY = ["emotion_tweets.csv", "idsa_sentiment.tsv", "ig_cyberbullying.csv", "tv_tweets.csv",
-            "cellular_tweets.csv", "film_tweets.csv"]
+EVERYDAY = [
+    "emotion_tweets.csv",
+    "idsa_sentiment.tsv",
+    "ig_cyberbullying.csv",
+    "tv_tweets.csv",
+    "cellular_tweets.csv",
+    "film_tweets.csv",
+]
 
 
 def test_eval_f1_floor(full_model: Path) -> None:

@@ -1,0 +1,56 @@
+"""PartisanModel as a scikit-learn estimator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from screening import paths
+from screening.guidance import CATEGORIES
+from screening.lexicon import CandidateLexicon
+from screening.model import PartisanModel
+
+LEX = CandidateLexicon.from_yaml(paths.TRAIN_LEXICON)
+
+
+@pytest.fixture(scope="module")
+def small() -> pd.DataFrame:
+    df = pd.read_csv(paths.TRAIN_CSV, dtype=str, keep_default_na=False)
+    df["label"] = df["label"].astype(int)
+    return pd.concat([g.sample(200, random_state=1) for _, g in df.groupby("label")])
+
+
+def test_fit_predict_shapes_and_probabilities(small: pd.DataFrame) -> None:
+    m = PartisanModel(lexicon=LEX).fit(small["text"].tolist(), small["label"], small["category"])
+    texts = ["Ayo coblos nomor 2 ✌", "resep sambal matah", ""]
+    proba = m.predict_proba(texts)
+    assert proba.shape == (3, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    s = m.screen(texts, LEX)
+    assert s.score.shape == (3,) and set(s.category) <= set(CATEGORIES)
+    assert ((s.category_score > 0) & (s.category_score <= 1)).all()
+    assert m.predict(texts).tolist() == (proba[:, 1] >= 0.5).astype(int).tolist()
+
+
+def test_clone_keeps_params_and_refits(small: pd.DataFrame) -> None:
+    m = PartisanModel(lexicon=LEX, C=2.0, election_context=False)
+    c = clone(m)
+    assert c.get_params()["C"] == 2.0 and c.get_params()["election_context"] is False
+    c.fit(small["text"].tolist(), small["label"], small["category"])
+    names = c.features_.get_feature_names_out()
+    assert not any(n.startswith("context__") for n in names)
+
+
+def test_lexicon_dropout_leaves_raw_names_in_the_vocabulary(small: pd.DataFrame) -> None:
+    texts, y, cats = small["text"].tolist(), small["label"], small["category"]
+    typed = PartisanModel(lexicon=LEX, min_df=1).fit(texts, y, cats)
+    dropped = PartisanModel(lexicon=LEX, min_df=1, lexicon_dropout=1.0).fit(texts, y, cats)
+    words = lambda m: set(m.features_.transformer_list[0][1].vocabulary_)  # noqa: E731
+    assert "xcalonx" in words(typed) and "xcalonx" not in words(dropped)
+
+
+def test_category_head_needs_categories(small: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="categories"):
+        PartisanModel(lexicon=LEX).fit(small["text"].tolist(), small["label"])
