@@ -182,8 +182,6 @@ def _read_csv(path: Path) -> Table:
         if len(rec) == width:
             rows.append(rec)
             lines.append(line)
-        elif len(rec) < width and all(not v for v in rec[len(rec) :]):
-            rejects.append(Reject(line, f"row has {len(rec)} fields, header has {width}"))
         else:
             rejects.append(Reject(line, f"row has {len(rec)} fields, header has {width}"))
     frame = pd.DataFrame(rows, columns=_dedupe_names(header))

@@ -40,7 +40,6 @@ _SLANG_KEEP = {"dpt", "tps", "kpu", "no", "bli", "cak", "lae", "ito", "uda", "un
 _SLANG_EXTRA = {
     "nomer": "nomor",
     "nmr": "nomor",
-    "pilkades": "pilkades",
     "gk": "enggak",
     "ga": "enggak",
     "gak": "enggak",
