@@ -180,3 +180,35 @@ def load_bundle(model_dir: str | Path) -> Bundle:
     if not isinstance(model, PartisanModel):
         raise ScreeningError(f"{model_path}: not a screening model")
     return Bundle(model=model, card=card, path=d)
+
+
+def apply_threshold(
+    model_dir: str | Path,
+    new: float,
+    reason: str,
+    target: dict[str, float],
+    data: str | Path,
+) -> dict[str, Any]:
+    """Record a new threshold in the card, keeping the history; returns the updated card.
+
+    Only card.json changes (atomically); the model file and its sha256 stay as they are.
+    """
+    d = Path(model_dir)
+    card = read_card(d)
+    if not reason.strip():
+        raise ScreeningError("--reason is required: say why the threshold changes")
+    entry = {
+        "old": card["threshold"],
+        "new": float(new),
+        "target": target,
+        "data": str(data),
+        "data_sha256": sha256_file(data),
+        "reason": reason.strip(),
+        "time": now_iso(),
+    }
+    card["threshold_history"] = [*card.get("threshold_history", []), entry]
+    card["threshold"] = float(new)
+    target_text = ", ".join(f"{k} {v}" for k, v in target.items())
+    card["threshold_source"] = f"screening thresholds --apply ({target_text} on {data})"
+    write_json_atomic(d / CARD_FILE, card)
+    return card

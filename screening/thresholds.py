@@ -1,11 +1,32 @@
-"""Choosing the flagging threshold from scores of labelled posts."""
+"""Choosing the flagging threshold from scores of labelled posts.
+
+Reviewers cannot read every post. For each cut-off this module says how many posts would be
+flagged, how many of those are partisan (precision), how many partisan posts are missed
+(recall), and what that costs in review time; and it recommends a cut-off for a stated target:
+
+* ``target_precision`` P: the lowest threshold whose precision is at least P (the most recall
+  at that precision);
+* ``target_recall`` R: the highest threshold whose recall is at least R (the fewest flags, so
+  the least review work, that still finds R of the partisan posts);
+* ``max_flag_rate`` F: the lowest threshold that flags at most a share F of posts (the most
+  recall within the reviewers' budget).
+
+A post is flagged when ``score >= threshold``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import precision_recall_curve
+
+from screening.guidance import CATEGORIES
+
+MIN_POSITIVES_ABOVE_CUT = 30
+GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
 
 
 def best_f1_threshold(y_true: Sequence[int], scores: Sequence[float]) -> float:
@@ -26,3 +47,166 @@ def best_f1_threshold(y_true: Sequence[int], scores: Sequence[float]) -> float:
     )[:-1]
     best = np.flatnonzero(f1 == f1.max())[-1]
     return float(thresholds[best])
+
+
+def _counts(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray) -> pd.DataFrame:
+    """TP, FP, flagged for each threshold, vectorised over a sorted score array."""
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order]
+    tp_cum = np.concatenate([[0], np.cumsum(ys)])
+    # number of scores >= t, for each t
+    flagged = len(ps) - np.searchsorted(ps[::-1], thresholds, side="left")
+    tp = tp_cum[flagged]
+    return pd.DataFrame({"threshold": thresholds, "flagged": flagged, "tp": tp, "fp": flagged - tp})
+
+
+def threshold_table(
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    thresholds: Sequence[float] | None = None,
+    corpus_size: int = 100_000,
+    seconds_per_review: float = 30.0,
+) -> pd.DataFrame:
+    """One row per threshold: precision, recall, F1, flag rate, flagged per 10,000 posts, and
+    the estimated flags and review hours for a corpus of ``corpus_size`` posts at
+    ``seconds_per_review`` seconds per flagged post. Precision is NaN where nothing is flagged.
+    """
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    t = np.unique(np.asarray(GRID if thresholds is None else thresholds, dtype=float))
+    c = _counts(y, p, t)
+    pos = max(int(y.sum()), 1)
+    precision = np.where(
+        c["flagged"] > 0, c["tp"] / c["flagged"].where(c["flagged"] > 0, 1), np.nan
+    )
+    recall = c["tp"] / pos
+    f1 = np.where((precision + recall) > 0, 2 * precision * recall / (precision + recall), 0.0)
+    rate = c["flagged"] / max(len(y), 1)
+    return pd.DataFrame(
+        {
+            "threshold": t,
+            "precision": precision,
+            "recall": recall,
+            "f1": np.nan_to_num(f1),
+            "flag_rate": rate,
+            "flagged_per_10k": rate * 10_000,
+            "est_flagged": np.round(rate * corpus_size).astype(int),
+            "review_hours": rate * corpus_size * seconds_per_review / 3600,
+            "tp": c["tp"],
+            "fp": c["fp"],
+        }
+    )
+
+
+@dataclass
+class Recommendation:
+    """The recommended threshold for a target, with its figures on the labelled data."""
+
+    target: dict[str, float]
+    threshold: float | None
+    precision: float | None = None
+    recall: float | None = None
+    flag_rate: float | None = None
+    positives_above_cut: int = 0
+    precision_ci: tuple[float, float] | None = None
+    recall_ci: tuple[float, float] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def recommend(
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    target_precision: float | None = None,
+    target_recall: float | None = None,
+    max_flag_rate: float | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> Recommendation:
+    """Recommend a threshold meeting exactly one target (see the module docstring)."""
+    given = {
+        k: v
+        for k, v in (
+            ("precision", target_precision),
+            ("recall", target_recall),
+            ("flag_rate", max_flag_rate),
+        )
+        if v is not None
+    }
+    if len(given) != 1:
+        raise ValueError("give exactly one of target_precision, target_recall, max_flag_rate")
+    ((kind, value),) = given.items()
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    # every distinct score is a candidate cut-off: the exact points where the target is met
+    table = threshold_table(y, p, np.unique(p))
+    if kind == "precision":
+        ok = table[table["precision"] >= value]
+        row = ok.iloc[0] if len(ok) else None
+    elif kind == "recall":
+        ok = table[table["recall"] >= value]
+        row = ok.iloc[-1] if len(ok) else None
+    else:
+        ok = table[table["flag_rate"] <= value]
+        row = ok.iloc[0] if len(ok) else None
+    rec = Recommendation(target={kind: float(value)}, threshold=None)
+    if row is None:
+        rec.warnings.append(f"no threshold reaches {kind} {value} on this data")
+        return rec
+    rec.threshold = float(row["threshold"])
+    rec.precision = float(row["precision"])
+    rec.recall = float(row["recall"])
+    rec.flag_rate = float(row["flag_rate"])
+    rec.positives_above_cut = int(row["tp"])
+    rec.precision_ci, rec.recall_ci = bootstrap_intervals(y, p, rec.threshold, bootstrap, seed)
+    if rec.positives_above_cut < MIN_POSITIVES_ABOVE_CUT:
+        rec.warnings.append(
+            f"only {rec.positives_above_cut} partisan posts above the cut "
+            f"(fewer than {MIN_POSITIVES_ABOVE_CUT}): too little labelled data to trust this target"
+        )
+    return rec
+
+
+def bootstrap_intervals(
+    y: np.ndarray, p: np.ndarray, threshold: float, n: int = 1000, seed: int = 0
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """95% percentile bootstrap intervals of (precision, recall) at a fixed threshold."""
+    rng = np.random.default_rng(seed)
+    flag = p >= threshold
+    precisions, recalls = [], []
+    for _ in range(n):
+        idx = rng.integers(0, len(y), len(y))
+        yy, ff = y[idx], flag[idx]
+        tp = int((yy & ff).sum())
+        if ff.any():
+            precisions.append(tp / ff.sum())
+        if yy.any():
+            recalls.append(tp / yy.sum())
+
+    def ci(v: list[float]) -> tuple[float, float]:
+        return (
+            (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else (np.nan, np.nan)
+        )
+
+    return ci(precisions), ci(recalls)
+
+
+def per_category_recall(
+    y_true: Sequence[int], scores: Sequence[float], categories: Sequence[str], threshold: float
+) -> pd.DataFrame:
+    """Recall at ``threshold`` among each category's partisan posts: which kinds the cut misses."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    c = np.asarray(categories, dtype=object)
+    rows = []
+    for cat in CATEGORIES:
+        m = (y == 1) & (c == cat)
+        n = int(m.sum())
+        rows.append(
+            {
+                "category": cat,
+                "positives": n,
+                "found": int((p[m] >= threshold).sum()),
+                "recall": float((p[m] >= threshold).mean()) if n else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

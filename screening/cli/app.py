@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from screening.cli import build_data, check_data, evaluate, info, score, train
+from screening.cli import build_data, check_data, evaluate, info, score, thresholds, train
 from screening.errors import ScreeningError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.command("train")(train.command)
 app.command("score")(score.command)
 app.command("evaluate")(evaluate.command)
+app.command("thresholds")(thresholds.command)
 app.command("info")(info.command)
 app.command("check-data")(check_data.command)
 app.command("build-data")(build_data.command)

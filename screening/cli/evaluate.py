@@ -9,8 +9,7 @@ import typer
 
 from screening import paths
 from screening.bundle import write_json_atomic
-from screening.cli.options import Candidates, ModelDir, Threshold, open_lexicon, open_model
-from screening.lexicon import CandidateLexicon
+from screening.cli.options import Candidates, ModelDir, Threshold, lexicon_for_data, open_model
 from screening.training import evaluate_model
 
 
@@ -37,13 +36,7 @@ def command(
     Example:  screening evaluate data/eval.csv --model models/default --json eval.json
     """
     bundle = open_model(model)
-    lexicon = open_lexicon(candidates)
-    if (
-        lexicon is None
-        and data.resolve() == paths.EVAL_CSV.resolve()
-        and paths.EVAL_LEXICON.is_file()
-    ):
-        lexicon = CandidateLexicon.from_yaml(paths.EVAL_LEXICON)
+    lexicon = lexicon_for_data(data, candidates)
     thr = bundle.threshold if threshold is None else threshold
     figures = evaluate_model(bundle.model, data, lexicon, thr)
     figures.update(

@@ -52,3 +52,16 @@ def open_model(model_dir: Path | None) -> Bundle:
 def open_lexicon(path: Path | None) -> CandidateLexicon | None:
     chosen = path or paths.default_candidates()
     return CandidateLexicon.from_yaml(chosen) if chosen else None
+
+
+def lexicon_for_data(data: Path, path: Path | None) -> CandidateLexicon | None:
+    """The lexicon to score labelled ``data`` with: ``--candidates`` or the configured default,
+    else the bundled eval lexicon when ``data`` is the bundled data/eval.csv."""
+    lexicon = open_lexicon(path)
+    if (
+        lexicon is None
+        and data.resolve() == paths.EVAL_CSV.resolve()
+        and paths.EVAL_LEXICON.is_file()
+    ):
+        lexicon = CandidateLexicon.from_yaml(paths.EVAL_LEXICON)
+    return lexicon
