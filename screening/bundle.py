@@ -22,6 +22,7 @@ from typing import Any
 import joblib
 
 from screening.errors import ScreeningError
+from screening.io import _umask, atomic_write
 from screening.model import PartisanModel
 
 MODEL_FILE = "model.joblib"
@@ -74,18 +75,14 @@ def now_iso() -> str:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write JSON (UTF-8, indented) atomically: temporary file beside ``path``, then rename."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text (UTF-8) atomically: temporary file beside ``path``, then rename."""
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @dataclass
@@ -110,6 +107,7 @@ def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path)
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a bundle is meant to be shared
     try:
         joblib.dump(model, tmp / MODEL_FILE, compress=3)
         card = {

@@ -87,3 +87,48 @@ def category_metrics(
     known = pos & np.isin(tc, CATEGORIES)
     accuracy = float((pc[known] == tc[known]).mean()) if known.any() else None
     return {"per_category": out, "category_accuracy": accuracy}
+
+
+def paired_bootstrap_ap(
+    y_true: Sequence[int], a: Sequence[float], b: Sequence[float], n: int = 1000, seed: int = 0
+) -> dict[str, float]:
+    """AP(b) - AP(a) on the same posts, with a 95% paired bootstrap interval (rows resampled
+    together, so both models are judged on each resample)."""
+    y = np.asarray(y_true, dtype=int)
+    sa, sb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(n):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].min() == y[idx].max():
+            continue
+        diffs.append(
+            average_precision_score(y[idx], sb[idx]) - average_precision_score(y[idx], sa[idx])
+        )
+    return {
+        "ap_difference": float(average_precision_score(y, sb) - average_precision_score(y, sa)),
+        "ci_low": float(np.percentile(diffs, 2.5)),
+        "ci_high": float(np.percentile(diffs, 97.5)),
+        "resamples": len(diffs),
+    }
+
+
+def worst_errors(
+    texts: Sequence[str],
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    threshold: float,
+    k: int = 10,
+) -> dict[str, list[dict[str, Any]]]:
+    """The ``k`` highest-scored false positives and lowest-scored false negatives."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    t = list(texts)
+    fp = np.flatnonzero((y == 0) & (p >= threshold))
+    fn = np.flatnonzero((y == 1) & (p < threshold))
+    fp = fp[np.argsort(-p[fp])][:k]
+    fn = fn[np.argsort(p[fn])][:k]
+    return {
+        "false_positives": [{"score": float(p[i]), "text": t[i]} for i in fp],
+        "false_negatives": [{"score": float(p[i]), "text": t[i]} for i in fn],
+    }

@@ -295,7 +295,18 @@ def find_text_column(columns: list[str], requested: str | None = None) -> str:
     )
 
 
-def _atomic(path: Path, write: Callable[[Path], None], force: bool) -> None:
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    Readers never see a half-written file under ``path``; an interrupted run leaves at most a
+    hidden ``.NAME.*.tmp``. With ``force=False`` an existing ``path`` is an error.
+    """
     if path.exists() and not force:
         raise ScreeningError(f"{path} exists; pass --force to overwrite it")
     if path.is_dir():
@@ -307,6 +318,7 @@ def _atomic(path: Path, write: Callable[[Path], None], force: bool) -> None:
         write(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -339,7 +351,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, force: bool = False) -> N
         else:
             _write_xlsx(frame, tmp)
 
-    _atomic(p, write, force)
+    atomic_write(p, write, force)
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
@@ -370,4 +382,4 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
 def write_rejects(rejects: list[Reject], path: str | Path, force: bool = False) -> None:
     """Write ``line,reason`` rows atomically (a header-only file when there are none)."""
     frame = pd.DataFrame([(r.line, r.reason) for r in rejects], columns=["line", "reason"])
-    _atomic(Path(path), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"), force)
+    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"), force)

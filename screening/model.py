@@ -169,6 +169,15 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         """(n,) labels at probability 0.5; use a bundle's threshold for screening."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
+    def uncalibrated_score(
+        self, X: Sequence[str], lexicon: CandidateLexicon | None = None
+    ) -> np.ndarray:
+        """(n,) probability of the logistic regressions before sigmoid calibration (the mean
+        over the calibration folds' models), to show what calibration changes."""
+        Z = self.featurize(X, lexicon)
+        raw = [c.estimator.predict_proba(Z)[:, 1] for c in self.classifier_.calibrated_classifiers_]
+        return np.mean(raw, axis=0)
+
     def screen(self, X: Sequence[str], lexicon: CandidateLexicon | None = None) -> Screened:
         """Score posts for the election whose ``lexicon`` is given (None: no candidate typing)."""
         Z = self.featurize(X, lexicon)

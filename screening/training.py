@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
@@ -58,17 +59,39 @@ def out_of_fold_scores(
     return oof
 
 
-def evaluate_model(
-    model: PartisanModel, data: Path, lexicon: CandidateLexicon | None, threshold: float
-) -> dict[str, Any]:
-    """Binary and per-category figures of ``model`` on a labelled CSV."""
-    df = load_labelled(data)
-    screened = model.screen(df["text"].tolist(), lexicon)
+@dataclass
+class Evaluation:
+    """Figures of a model on labelled posts, and the per-post scores behind them."""
+
+    figures: dict[str, Any]
+    data: pd.DataFrame
+    score: np.ndarray
+    category: np.ndarray
+    uncalibrated: np.ndarray
+
+
+def evaluate_frame(
+    model: PartisanModel, df: pd.DataFrame, lexicon: CandidateLexicon | None, threshold: float
+) -> Evaluation:
+    """Evaluate on a labelled table (text, label, category): binary figures at ``threshold``,
+    per-category figures, and Brier/ECE/AP before calibration."""
+    texts = df["text"].tolist()
+    screened = model.screen(texts, lexicon)
+    raw = model.uncalibrated_score(texts, lexicon)
     out = binary_metrics(df["label"], screened.score, threshold)
     out.update(
         category_metrics(df["label"], screened.score, threshold, df["category"], screened.category)
     )
-    return out
+    before = binary_metrics(df["label"], raw, 0.5)
+    out["before_calibration"] = {k: before[k] for k in ("brier", "ece", "average_precision")}
+    return Evaluation(out, df, screened.score, screened.category, raw)
+
+
+def evaluate_model(
+    model: PartisanModel, data: Path, lexicon: CandidateLexicon | None, threshold: float
+) -> dict[str, Any]:
+    """Binary and per-category figures of ``model`` on a labelled CSV."""
+    return evaluate_frame(model, load_labelled(data), lexicon, threshold).figures
 
 
 def train(

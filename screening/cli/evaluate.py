@@ -8,16 +8,30 @@ from typing import Annotated, Any
 import typer
 
 from screening import paths
-from screening.bundle import write_json_atomic
-from screening.cli.options import Candidates, ModelDir, Threshold, lexicon_for_data, open_model
-from screening.training import evaluate_model
+from screening.bundle import write_json_atomic, write_text_atomic
+from screening.cli.options import Candidates, Threshold, lexicon_for_data, open_model
+from screening.dataset import load_labelled
+from screening.errors import ScreeningError
+from screening.evaluate import paired_bootstrap_ap, worst_errors
+from screening.plots import pr_figure, reliability_figure, save
+from screening.report import render as render_report
+from screening.training import evaluate_frame
 
 
 def command(
     data: Annotated[
         Path, typer.Argument(help="Labelled CSV with text,label[,category].")
     ] = paths.EVAL_CSV,
-    model: ModelDir = None,
+    model: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            show_default=False,
+            help="Model bundle directory (default: $SCREENING_MODEL or models/default). "
+            "Give it twice to compare two models on the same posts.",
+        ),
+    ] = None,
     candidates: Candidates = None,
     threshold: Threshold = None,
     json_out: Annotated[
@@ -26,30 +40,85 @@ def command(
             "--json", help="Also write the figures to this JSON file.", show_default=False
         ),
     ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Write a reliability diagram (PNG), before and after calibration.",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write a self-contained HTML report (figures embedded).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Evaluate a model on labelled posts: P/R/F1 at the threshold, AP, ROC AUC, Brier, ECE,
-    confusion matrix and per-category recall and category accuracy.
+    """Evaluate a model on labelled posts: P/R/F1 at the threshold, AP, ROC AUC, Brier, ECE
+    (before and after calibration), confusion matrix, per-category recall and category accuracy.
 
     For the bundled data/eval.csv the bundled data/candidates_eval.yaml is used unless
-    --candidates is given.
+    --candidates is given. With two --model options both are evaluated on the same posts and
+    the difference in AP is given with a paired bootstrap 95% interval.
 
     Example:  screening evaluate data/eval.csv --model models/default --json eval.json
     """
-    bundle = open_model(model)
+    bundles = [open_model(m) for m in (model or [None])]
+    if len(bundles) > 2:
+        raise ScreeningError("compare at most two models at a time")
     lexicon = lexicon_for_data(data, candidates)
-    thr = bundle.threshold if threshold is None else threshold
-    figures = evaluate_model(bundle.model, data, lexicon, thr)
-    figures.update(
-        {
-            "data": str(data),
-            "model": str(bundle.path),
-            "lexicon": lexicon.source if lexicon else None,
-        }
-    )
+    df = load_labelled(data)
+    runs = []
+    for bundle in bundles:
+        thr = bundle.threshold if threshold is None else threshold
+        ev = evaluate_frame(bundle.model, df, lexicon, thr)
+        ev.figures.update(
+            {
+                "data": str(data),
+                "model": str(bundle.path),
+                "lexicon": lexicon.source if lexicon else None,
+            }
+        )
+        runs.append((bundle, ev))
+    for _, ev in runs:
+        typer.echo(render(ev.figures))
+    result: dict[str, Any] = runs[0][1].figures
+    if len(runs) == 2:
+        y = df["label"].to_numpy()
+        cmp = paired_bootstrap_ap(y, runs[0][1].score, runs[1][1].score)
+        result = {"models": [ev.figures for _, ev in runs], "comparison": cmp}
+        typer.echo(
+            f"\nAP of {runs[1][0].path} minus AP of {runs[0][0].path}: {cmp['ap_difference']:+.4f} "
+            f"(95% paired bootstrap {cmp['ci_low']:+.4f} to {cmp['ci_high']:+.4f})"
+        )
+    bundle, ev = runs[0]
+    if plot is not None:
+        save(
+            reliability_figure(
+                df["label"], {"before calibration": ev.uncalibrated, "after calibration": ev.score}
+            ),
+            plot,
+        )
+        typer.echo(f"reliability diagram written to {plot}")
+    if report is not None:
+        y = df["label"].to_numpy()
+        page = render_report(
+            ev.figures,
+            bundle.card,
+            worst_errors(df["text"].tolist(), y, ev.score, ev.figures["threshold"]),
+            pr_figure(y, ev.score, {"threshold": ev.figures["threshold"]}),
+            reliability_figure(
+                y, {"before calibration": ev.uncalibrated, "after calibration": ev.score}
+            ),
+        )
+        write_text_atomic(report, page)
+        typer.echo(f"report written to {report}")
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(json_out, figures)
-    typer.echo(render(figures))
+        write_json_atomic(json_out, result)
 
 
 def _f(v: Any) -> str:
@@ -68,6 +137,8 @@ def render(m: dict[str, Any]) -> str:
         f"Brier {_f(m['brier'])}  ECE {_f(m['ece'])}",
         f"confusion: tn {cm['tn']}  fp {cm['fp']}  fn {cm['fn']}  tp {cm['tp']}",
         f"category accuracy on partisan posts: {_f(m.get('category_accuracy'))}",
+        f"before calibration: Brier {_f(m['before_calibration']['brier'])}  "
+        f"ECE {_f(m['before_calibration']['ece'])}",
         f"{'category':<11} {'n':>5} {'recall':>7} {'cat.acc':>8}",
     ]
     for cat, c in m.get("per_category", {}).items():

@@ -1,0 +1,164 @@
+"""A self-contained HTML evaluation report a supervisor can open in any browser.
+
+One file, no network: figures are PNGs embedded as base64, styles inline. Post text is
+escaped (a post containing ``<script>`` shows as text). A small inline script sets
+``data-figures-loaded`` on <body> once every figure has decoded, so a headless-browser test
+can check that the figures actually render.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import Any
+
+from screening.bundle import now_iso
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:.3em .6em}
+th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
+.note{color:#555;font-size:.9em} img{max-width:100%;border:1px solid #eee}
+.post{white-space:pre-wrap;max-width:760px}
+"""
+_SCRIPT = """
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  document.body.setAttribute('data-figures-loaded', String(ok));
+});
+"""
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v:.3f}" if isinstance(v, float) else html.escape(str(v))
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{_num(c)}</td>'
+            if isinstance(c, int | float) or c is None
+            else f"<td>{html.escape(str(c))}</td>"
+            for c in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _img(png: bytes, alt: str) -> str:
+    b64 = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{b64}">'
+
+
+def render(
+    figures: dict[str, Any],
+    model_card: dict[str, Any],
+    errors: dict[str, list[dict[str, Any]]],
+    pr_png: bytes,
+    reliability_png: bytes,
+) -> str:
+    """The report as one HTML string."""
+    m = figures
+    cm = m["confusion_matrix"]
+    headline = _table(
+        [
+            "posts",
+            "partisan",
+            "threshold",
+            "precision",
+            "recall",
+            "F1",
+            "AP",
+            "ROC AUC",
+            "Brier",
+            "ECE",
+        ],
+        [
+            [
+                m["n"],
+                m["positives"],
+                m["threshold"],
+                m["precision"],
+                m["recall"],
+                m["f1"],
+                m["average_precision"],
+                m["roc_auc"],
+                m["brier"],
+                m["ece"],
+            ]
+        ],
+    )
+    before = m.get("before_calibration", {})
+    calibration = _table(
+        ["", "Brier", "ECE", "AP"],
+        [
+            [
+                "before calibration",
+                before.get("brier"),
+                before.get("ece"),
+                before.get("average_precision"),
+            ],
+            ["after calibration (reported)", m["brier"], m["ece"], m["average_precision"]],
+        ],
+    )
+    confusion = _table(
+        ["", "flagged", "not flagged"],
+        [["partisan", cm["tp"], cm["fn"]], ["not partisan", cm["fp"], cm["tn"]]],
+    )
+    cats = _table(
+        ["category", "partisan posts", "recall at threshold", "category accuracy"],
+        [
+            [c, v["n"], v["recall"], v["category_accuracy"]]
+            for c, v in m.get("per_category", {}).items()
+        ],
+    )
+
+    def posts(items: list[dict[str, Any]]) -> str:
+        rows = "".join(
+            f'<tr><td class="num">{e["score"]:.3f}</td>'
+            f'<td class="post">{html.escape(e["text"])}</td></tr>'
+            for e in items
+        )
+        return (
+            f"<table><tr><th>score</th><th>post</th></tr>{rows}</table>" if items else "<p>none</p>"
+        )
+
+    title = f"screening evaluation: {html.escape(Path(str(m.get('data', ''))).name)}"
+    sha = str(model_card.get("model_sha256", ""))[:12]
+    about = (
+        f"Model {html.escape(str(m.get('model', '')))} (created "
+        f"{html.escape(str(model_card.get('created', '')))}, sha256 {html.escape(sha)}...), "
+        f"lexicon {html.escape(str(m.get('lexicon') or 'none'))}. Report written {now_iso()}. "
+        "A flag is a lead for a human reviewer, never a finding."
+    )
+    sections = [
+        f"<h1>{title}</h1>",
+        f'<p class="note">{about}</p>',
+        f"<h2>Headline figures</h2>{headline}",
+        f"<h2>Precision-recall and score distributions</h2>{_img(pr_png, 'precision-recall')}",
+        '<h2>Calibration</h2><p class="note">A calibrated score of 0.8 should mean that about '
+        "80% of such posts are partisan (on data with this mix of partisan and other posts).</p>",
+        calibration + _img(reliability_png, "reliability diagram"),
+        f"<h2>Confusion matrix at the threshold</h2>{confusion}",
+        f"<h2>By category</h2>{cats}",
+        "<h2>Worst errors</h2>",
+        "<h3>Highest-scored posts labelled not partisan (false positives)</h3>",
+        posts(errors["false_positives"]),
+        "<h3>Lowest-scored posts labelled partisan (false negatives)</h3>",
+        posts(errors["false_negatives"]),
+    ]
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head>\n<body>\n"
+        + "\n".join(sections)
+        + "\n</body></html>\n"
+    )

@@ -1,0 +1,108 @@
+"""Evaluation outputs: calibration figures, comparison, and the HTML report in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("d") / "labelled.csv"
+    p.write_text(
+        "text,label,category\n"
+        '"<script>alert(1)</script> ayo coblos nomor 2, pilih pak calon kita ✌",0,\n'
+        '"Salam dua jari, lanjutkan pak, dua periode! #MenangLagi",1,simbol\n'
+        '"Macet parah pagi ini di jalan protokol",0,\n'
+        '"Guru2 wajib hadir di deklarasi paslon 1 besok, absen dicek kepsek",1,mobilisasi\n'
+        '"Jangan lupa cek DPT dan datang ke TPS ya",0,\n'
+        '"Pilih yang seiman, jangan sampai daerah kita dipimpin orang luar",1,identitas\n',
+        encoding="utf-8",
+    )
+    return p
+
+
+def test_report_and_reliability_plot(full_model: Path, labelled: Path, tmp_path: Path) -> None:
+    report, plot, js = tmp_path / "r.html", tmp_path / "rel.png", tmp_path / "e.json"
+    r = run_cli(
+        "evaluate",
+        str(labelled),
+        "--model",
+        str(full_model),
+        "--report",
+        str(report),
+        "--plot",
+        str(plot),
+        "--json",
+        str(js),
+        "--threshold",
+        "0.01",
+    )
+    assert r.returncode == 0, r.stderr
+    page = report.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert page.count('src="data:image/png;base64,') == 2 and "http://" not in page
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    before = json.loads(js.read_text())["before_calibration"]
+    assert set(before) == {"brier", "ece", "average_precision"}
+
+
+def test_compare_two_models(full_model: Path, labelled: Path, tmp_path: Path) -> None:
+    js = tmp_path / "c.json"
+    r = run_cli(
+        "evaluate", "--model", str(full_model), "--model", str(full_model), "--json", str(js)
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(js.read_text())
+    assert len(out["models"]) == 2
+    cmp = out["comparison"]
+    assert cmp["ap_difference"] == 0 and cmp["ci_low"] == 0 == cmp["ci_high"]
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium browser installed (apt-get install chromium)"
+)
+def test_report_renders_its_figures_in_a_headless_browser(
+    full_model: Path, labelled: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "r.html"
+    assert (
+        run_cli(
+            "evaluate", str(labelled), "--model", str(full_model), "--report", str(report)
+        ).returncode
+        == 0
+    )
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                report.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    match = re.search(r'<body[^>]*data-figures-loaded="(\d+)"', dom)
+    assert match and match.group(1) == "2", dom[:500]
+    assert "<script>alert(1)</script> ayo" not in dom.split("</head>", 1)[1]
