@@ -325,10 +325,20 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
         raise
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, force: bool = False) -> None:
-    """Write a table atomically in the format of ``path``'s extension."""
+def write_table(
+    frame: pd.DataFrame, path: str | Path, force: bool = False, formula_guard: bool = False
+) -> None:
+    """Write a table atomically in the format of ``path``'s extension.
+
+    ``formula_guard`` neutralises spreadsheet formulas in CSV/TSV text cells (see
+    :mod:`screening.privacy`); XLSX text cells are always typed strings, never formulas.
+    """
     p = Path(path)
     fmt = detect_format(p)
+    if formula_guard and fmt == "csv":
+        from screening.privacy import guard_frame
+
+        frame = guard_frame(frame)
 
     def write(tmp: Path) -> None:
         if fmt == "csv":

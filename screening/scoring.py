@@ -21,6 +21,7 @@ from screening.io import (
     write_table,
 )
 from screening.lexicon import CandidateLexicon
+from screening.privacy import pseudonymize
 
 OUTPUT_COLUMNS = ("score", "flagged", "category", "category_score", "duplicate_of", "input_line")
 
@@ -42,6 +43,7 @@ class ScoreSummary:
     duplicates: int
     threshold: float
     lexicon: str | None
+    pseudonymized: list[str] = field(default_factory=list)
     by_category: dict[str, int] = field(default_factory=dict)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -59,6 +61,8 @@ def score_file(
     text_col: str | None = None,
     threshold: float | None = None,
     force: bool = False,
+    formula_guard: bool = True,
+    pseudonym_key: bytes | None = None,
 ) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output_path`` (plus ``OUTPUT.rejects.csv``).
 
@@ -112,7 +116,10 @@ def score_file(
 
     rejects.sort(key=lambda r: r.line)
     rej_path = rejects_path_for(output_path)
-    write_table(out, output_path, force=force)
+    pseudonymized: list[str] = []
+    if pseudonym_key is not None:
+        out, pseudonymized = pseudonymize(out, pseudonym_key)
+    write_table(out, output_path, force=force, formula_guard=formula_guard)
     write_rejects(rejects, rej_path, force=True)
     flagged = out[out["flagged"]]
     return ScoreSummary(
@@ -129,6 +136,7 @@ def score_file(
         duplicates=int(is_dup.sum()),
         threshold=thr,
         lexicon=lexicon.source if lexicon else None,
+        pseudonymized=pseudonymized,
         by_category=dict(Counter(flagged["category"]).most_common()),
         reject_reasons=dict(Counter(r.reason.split(":")[0] for r in rejects).most_common()),
         seconds=round(time.perf_counter() - start, 2),

@@ -164,3 +164,32 @@ def test_help_teaches_with_an_example() -> None:
 def test_check_data_on_bundled_data_exits_0() -> None:
     r = run_cli("check-data")
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_bad_inputs_and_foreign_card_give_one_line_errors(
+    small_model: Path, full_model: Path, tmp_path: Path
+) -> None:
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "card.json").write_text((small_model / "card.json").read_text())
+    (foreign / "model.joblib").write_bytes((full_model / "model.joblib").read_bytes())
+    cases = [
+        (
+            ["score", str(tmp_path), "-o", str(tmp_path / "o.csv"), "--model", str(small_model)],
+            "is a directory",
+        ),
+        (
+            ["score", str(binary), "-o", str(tmp_path / "o.csv"), "--model", str(small_model)],
+            "binary",
+        ),
+        (
+            ["score", str(binary), "-o", str(tmp_path / "o.csv"), "--model", str(foreign)],
+            "does not match the card",
+        ),
+    ]
+    for args, message in cases:
+        r = run_cli(*args)
+        assert r.returncode == 1 and message in r.stderr, (args, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -18,6 +18,7 @@ from screening.cli.options import (
     open_lexicon,
     open_model,
 )
+from screening.privacy import KEY_ENV, load_key
 from screening.scoring import ScoreSummary, score_file
 
 
@@ -50,6 +51,30 @@ def command(
     ] = None,
     threshold: Threshold = None,
     force: Force = False,
+    formula_guard: Annotated[
+        bool,
+        typer.Option(
+            "--formula-guard/--no-formula-guard",
+            help="Prefix CSV/TSV text cells that start with = + - @ tab CR with ' so "
+            "spreadsheets never run them (undo: strip that one quote).",
+        ),
+    ] = True,
+    pseudonymize: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymize",
+            help="Replace author names/ids (and the author in post URLs) "
+            f"with keyed hashes; key from ${KEY_ENV} or --pseudonym-key-file.",
+        ),
+    ] = False,
+    pseudonym_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--pseudonym-key-file",
+            help="File holding the secret pseudonymisation key.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
@@ -65,7 +90,10 @@ def command(
     """
     bundle = open_model(model)
     lexicon = open_lexicon(candidates)
-    summary = score_file(input, output, bundle, lexicon, text_col, threshold, force)
+    key = load_key(pseudonym_key_file) if pseudonymize else None
+    summary = score_file(
+        input, output, bundle, lexicon, text_col, threshold, force, formula_guard, key
+    )
     if as_json:
         typer.echo(json.dumps(asdict(summary), ensure_ascii=False))
     elif not quiet:
@@ -83,6 +111,7 @@ def render(s: ScoreSummary) -> str:
         f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected}"
         + (f"  (reasons in {s.rejects_path})" if s.rejected else ""),
         f"  duplicate texts (scored once): {s.duplicates}",
+        *([f"  pseudonymised columns: {', '.join(s.pseudonymized)}"] if s.pseudonymized else []),
         f"  flagged: {s.flagged} ({pct:.1f}%)",
     ]
     lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
