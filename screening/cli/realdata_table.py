@@ -12,12 +12,15 @@ from pathlib import Path
 
 def main() -> None:
     rows = [json.loads(line) for line in sys.stdin if line.strip()]
-    print("| file | rows in | scored | rejected | replaced chars | flagged | flag rate |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| file | encoding | rows in | scored | rejected | replaced chars | flagged | flag rate |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for s in rows:
         rate = 100 * s["flagged"] / s["scored"] if s["scored"] else 0.0
         print(
-            f"| {Path(s['input']).name} | {s['rows_in']} | {s['scored']} | {s['rejected']} | "
+            f"| {Path(s['input']).name} | {s['encoding']} | {s['rows_in']} | {s['scored']} | "
+            f"{s['rejected']} | "
             f"{s['replaced_chars']} | {s['flagged']} | {rate:.2f}% |"
         )
 
