@@ -169,6 +169,32 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         """(n,) labels at probability 0.5; use a bundle's threshold for screening."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
+    def coefficients(self) -> np.ndarray:
+        """(n_features,) weights of the binary head: the mean over the calibration folds'
+        logistic regressions (the calibration is monotone, so these rank the evidence)."""
+        return np.mean(
+            [c.estimator.coef_[0] for c in self.classifier_.calibrated_classifiers_], axis=0
+        )
+
+    def explain(
+        self, X: Sequence[str], lexicon: CandidateLexicon | None = None, k: int = 5
+    ) -> list[list[tuple[str, float]]]:
+        """For each post, the ``k`` features that pushed its score up most, as
+        (feature name, contribution) with contribution = TF-IDF value x weight (log-odds units).
+        Feature names are ``word__<n-gram>``, ``char__<n-gram>`` or ``context__...``."""
+        Z = self.featurize(X, lexicon).tocsr()
+        coef = self.coefficients()
+        names = self.features_.get_feature_names_out()
+        out = []
+        for i in range(Z.shape[0]):
+            row = Z.getrow(i)
+            contrib = row.data * coef[row.indices]
+            order = np.argsort(-contrib)[:k]
+            out.append(
+                [(str(names[row.indices[j]]), float(contrib[j])) for j in order if contrib[j] > 0]
+            )
+        return out
+
     def uncalibrated_score(
         self, X: Sequence[str], lexicon: CandidateLexicon | None = None
     ) -> np.ndarray:

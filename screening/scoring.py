@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import Bundle
+from screening.explain import reason_text, reasons
+from screening.guidance import load_guidance
 from screening.io import (
     LINE_COL,
     MAX_TEXT_CHARS,
@@ -21,9 +23,18 @@ from screening.io import (
     write_table,
 )
 from screening.lexicon import CandidateLexicon
+from screening.paths import GUIDANCE
 from screening.privacy import pseudonymize
 
-OUTPUT_COLUMNS = ("score", "flagged", "category", "category_score", "duplicate_of", "input_line")
+OUTPUT_COLUMNS = (
+    "score",
+    "flagged",
+    "category",
+    "category_score",
+    "duplicate_of",
+    "reasons",
+    "input_line",
+)
 
 
 @dataclass
@@ -69,7 +80,8 @@ def score_file(
     The output keeps every input column (an input column named like an output column is
     renamed ``<name>_input``) and adds ``score`` (0..1), ``flagged`` (score >= threshold),
     ``category``, ``category_score``, ``duplicate_of`` (input line of the first identical
-    text) and ``input_line``.
+    text), ``reasons`` (for flagged rows: the terms that raised the score and the guidance
+    category they match) and ``input_line``.
     """
     start = time.perf_counter()
     thr = bundle.threshold if threshold is None else float(threshold)
@@ -111,6 +123,15 @@ def score_file(
     out["category"] = looked_up["category"].to_numpy()
     out["category_score"] = np.round(looked_up["category_score"].to_numpy(), 4)
     out["duplicate_of"] = np.where(is_dup, first_line.astype(str), "")
+    out["reasons"] = ""
+    flagged_rows = np.flatnonzero(out["flagged"].to_numpy())
+    if len(flagged_rows):
+        guidance = load_guidance(GUIDANCE)
+        terms = reasons(bundle.model, texts.iloc[flagged_rows].tolist(), lexicon)
+        cats = out["category"].to_numpy()[flagged_rows]
+        out.loc[flagged_rows, "reasons"] = [
+            reason_text(t, c, guidance) for t, c in zip(terms, cats, strict=True)
+        ]
     cols = [c for c in out.columns if c != "input_line"] + ["input_line"]
     out = out[cols]
 

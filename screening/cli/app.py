@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from screening.cli import build_data, check_data, evaluate, info, score, thresholds, train
+from screening.cli import build_data, check_data, evaluate, explain, info, score, thresholds, train
 from screening.errors import ScreeningError
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.command("train")(train.command)
 app.command("score")(score.command)
 app.command("evaluate")(evaluate.command)
 app.command("thresholds")(thresholds.command)
+app.command("explain")(explain.command)
 app.command("info")(info.command)
 app.command("check-data")(check_data.command)
 app.command("build-data")(build_data.command)

@@ -1,0 +1,60 @@
+"""Why a post is flagged: readable reasons in score output and the explain verb."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from screening.bundle import load_bundle
+from screening.explain import readable
+from tests.conftest import run_cli
+
+
+def test_readable_feature_names() -> None:
+    assert readable("word__ayo xcalonx") == "ayo [name]"
+    assert readable("char__ cobl") == "…cobl…"
+    assert readable("char__lonx ") is None  # a piece of a placeholder token
+    assert readable("context__no_election_context") == "[no election words]"
+
+
+def test_explanations_add_up_to_the_linear_score(full_model: Path) -> None:
+    m = load_bundle(full_model).model
+    text = "Ayo coblos nomor 2 ✌ lanjutkan"
+    Z = m.featurize([text], None).toarray()[0]
+    contrib = Z * m.coefficients()
+    top = m.explain([text], None, k=3)[0]
+    assert [round(w, 6) for _, w in top] == [
+        round(w, 6) for w in sorted(contrib[contrib > 0])[::-1][:3]
+    ]
+
+
+def test_score_output_has_reasons_for_flagged_rows(full_model: Path, tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    pd.DataFrame(
+        {"text": ["Ayo coblos nomor 2 ✌ lanjutkan dua periode!", "resep sambal matah enak"]}
+    ).to_csv(src, index=False)
+    out = tmp_path / "o.csv"
+    r = run_cli("score", str(src), "-o", str(out), "--model", str(full_model), "--json")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    flagged = df["flagged"] == "true"
+    assert flagged.tolist() == [True, False]
+    assert "| dukungan" in df["reasons"][0] or "|" in df["reasons"][0]
+    assert df["reasons"][1] == ""
+    assert json.loads(r.stdout)["flagged"] == 1
+
+
+def test_explain_verb(full_model: Path, tmp_path: Path) -> None:
+    r = run_cli("explain", "Salam dua jari ✌ buat paslon nomor 2", "--model", str(full_model))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("score ") and "legal basis:" in r.stdout and "guidance," in r.stdout
+    src = tmp_path / "p.csv"
+    src.write_text("id,text\nabc,Coblos nomor 1 ☝\n", encoding="utf-8")
+    r = run_cli("explain", "--input", str(src), "--id", "abc", "--model", str(full_model))
+    assert r.returncode == 0 and "score" in r.stdout
+    bad = run_cli("explain", "--input", str(src), "--id", "zzz", "--model", str(full_model))
+    assert bad.returncode == 1 and "no post with id" in bad.stderr
+    assert np.isfinite(float(r.stdout.split()[1]))
