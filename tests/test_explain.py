@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from screening import paths
 from screening.bundle import load_bundle
 from screening.explain import readable
 from tests.conftest import run_cli
@@ -33,16 +34,18 @@ def test_explanations_add_up_to_the_linear_score(full_model: Path) -> None:
 
 def test_score_output_has_reasons_for_flagged_rows(full_model: Path, tmp_path: Path) -> None:
     src = tmp_path / "p.csv"
-    pd.DataFrame(
-        {"text": ["Ayo coblos nomor 2 ✌ lanjutkan dua periode!", "resep sambal matah enak"]}
-    ).to_csv(src, index=False)
+    posts = ["Ayo coblos nomor 2, Koh Benny lanjutkan! ✌ #BEHINMenang", "resep sambal matah enak"]
+    pd.DataFrame({"text": posts}).to_csv(src, index=False)
     out = tmp_path / "o.csv"
-    r = run_cli("score", str(src), "-o", str(out), "--model", str(full_model), "--json")
+    lexicon = str(paths.EVAL_LEXICON)
+    r = run_cli(
+        "score", str(src), "-o", str(out), "--model", str(full_model), "--json", "-c", lexicon
+    )
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     flagged = df["flagged"] == "true"
     assert flagged.tolist() == [True, False]
-    assert "| dukungan" in df["reasons"][0] or "|" in df["reasons"][0]
+    assert "[name]" in df["reasons"][0] and f"| {df['category'][0]}:" in df["reasons"][0]
     assert df["reasons"][1] == ""
     assert json.loads(r.stdout)["flagged"] == 1
 
