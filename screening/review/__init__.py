@@ -1,0 +1,1 @@
+"""Reviewer audit loop: the decisions store, review queues, imports and exports."""
