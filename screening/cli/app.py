@@ -10,7 +10,17 @@ import sys
 
 import typer
 
-from screening.cli import build_data, check_data, evaluate, explain, info, score, thresholds, train
+from screening.cli import (
+    build_data,
+    check_data,
+    evaluate,
+    explain,
+    info,
+    review,
+    score,
+    thresholds,
+    train,
+)
 from screening.errors import ScreeningError
 
 app = typer.Typer(
@@ -32,6 +42,7 @@ app.command("explain")(explain.command)
 app.command("info")(info.command)
 app.command("check-data")(check_data.command)
 app.command("build-data")(build_data.command)
+app.add_typer(review.app, name="review")
 
 
 def main() -> None:

@@ -1,0 +1,209 @@
+"""Review queues: flagged posts for reviewers, and reading their decisions back.
+
+A queue holds the flagged posts of a scored export ordered by score, plus a small random sample
+of unflagged posts just below the threshold, so reviewers also estimate what the cut-off misses.
+Reviewers fill ``decision`` (partisan / not_partisan / unsure), optionally
+``reviewer_category`` and ``note``; :func:`read_decisions` turns the sheet back into
+:class:`~screening.review.store.Decision` rows keyed by file hash + row, so re-importing the same
+sheet adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from screening.bundle import now_iso, sha256_file
+from screening.errors import ScreeningError
+from screening.guidance import CATEGORIES, Guidance
+from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
+from screening.review.store import DECISIONS, Decision
+
+ID_COLUMNS = ("post_id", "id", "id_str", "tweet_id", "comment_id", "Id", "ID")
+CONTEXT_COLUMNS = (
+    "tweet_url",
+    "url",
+    "link",
+    "permalink",
+    "username",
+    "user",
+    "author",
+    "screen_name",
+    "created_at",
+    "date",
+    "time",
+    "timestamp",
+    "platform",
+)
+REVIEW_COLUMNS = ("decision", "reviewer_category", "note")
+
+
+def build_queue(
+    scored: pd.DataFrame,
+    threshold: float,
+    model_version: str,
+    guidance: Guidance,
+    near_share: float = 0.1,
+    near_width: float = 0.25,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The review queue of a scored table (as written by `screening score`)."""
+    for col in ("score", "flagged", "category"):
+        if col not in scored.columns:
+            raise ScreeningError(
+                f"not a scored file: no '{col}' column (run `screening score` first)"
+            )
+    text_col = find_text_column([c for c in scored.columns if c not in ("reasons", "category")])
+    id_col = next((c for c in ID_COLUMNS if c in scored.columns), "input_line")
+    df = scored.copy()
+    df["score"] = df["score"].astype(float)
+    is_flagged = df["flagged"].astype(str).str.lower().isin(["true", "1"])
+    flagged = df[is_flagged].sort_values("score", ascending=False).assign(sample="flagged")
+    near_pool = df[~is_flagged & (df["score"] >= threshold - near_width)]
+    n_near = min(len(near_pool), max(10, math.ceil(near_share * len(flagged))))
+    near = near_pool.sample(n_near, random_state=seed).assign(sample="near_threshold")
+    queue = pd.concat([flagged, near.sort_values("score", ascending=False)], ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "post_id": queue[id_col].astype(str),
+            "score": queue["score"].round(4),
+            "sample": queue["sample"],
+            "category": queue["category"],
+            "reasons": queue.get("reasons", ""),
+            "guidance": [
+                guidance.categories[c].text_id if c in guidance.categories else ""
+                for c in queue["category"]
+            ],
+            "text": queue[text_col].astype(str),
+        }
+    )
+    for col in CONTEXT_COLUMNS:
+        if col in queue.columns and col != id_col:
+            out[col] = queue[col].astype(str)
+    out["model_version"] = model_version
+    out["threshold"] = threshold
+    for col in REVIEW_COLUMNS:
+        out[col] = ""
+    return out
+
+
+def write_queue(queue: pd.DataFrame, path: Path, force: bool = False) -> None:
+    """XLSX with drop-down lists on the decision columns, or CSV (formulas neutralised)."""
+    if path.suffix.lower() != ".xlsx":
+        write_table(queue, path, force=force, formula_guard=True)
+        return
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def write(tmp: Path) -> None:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "queue"
+        ws.append(list(queue.columns))
+        for row in queue.itertuples(index=False, name=None):
+            ws.append(list(row))
+            for c in ws[ws.max_row]:
+                if isinstance(c.value, str):
+                    c.data_type = "s"  # text, never a formula
+        n = len(queue) + 1
+        cols = {name: i + 1 for i, name in enumerate(queue.columns)}
+        for name, options in (("decision", DECISIONS), ("reviewer_category", CATEGORIES)):
+            letter = ws.cell(row=1, column=cols[name]).column_letter
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(options) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                error=f"choose one of: {', '.join(options)}",
+            )
+            dv.add(f"{letter}2:{letter}{max(n, 2)}")
+            ws.add_data_validation(dv)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        text_letter = ws.cell(row=1, column=cols["text"]).column_letter
+        ws.column_dimensions[text_letter].width = 80
+        for cell in ws[text_letter][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        wb.save(tmp)
+
+    atomic_write(path, write, force)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    decisions: list[Decision] = field(default_factory=list)
+    skipped_blank: int = 0
+    invalid: list[str] = field(default_factory=list)
+
+
+def read_decisions(path: Path, reviewer: str) -> ImportReport:
+    """Decisions from a filled queue (XLSX or CSV); blank decisions skipped, bad ones listed."""
+    if not reviewer.strip():
+        raise ScreeningError("--reviewer NAME is required")
+    table = read_table(path)
+    df = table.frame
+    missing = [c for c in ("post_id", "text", "decision") if c not in df.columns]
+    if missing:
+        raise ScreeningError(f"{path}: not a review queue (missing {missing})")
+    file_hash = sha256_file(path)
+    report = ImportReport(rows=len(df))
+    report.invalid += [f"line {r.line}: {r.reason}" for r in table.rejects]
+    now = now_iso()
+    for row in df.to_dict(orient="records"):
+        line = row[LINE_COL]
+        decision = str(row.get("decision", "")).strip().lower().replace(" ", "_").replace("-", "_")
+        if not decision:
+            report.skipped_blank += 1
+            continue
+        if decision not in DECISIONS:
+            report.invalid.append(
+                f"line {line}: decision {row['decision']!r} is not one of {', '.join(DECISIONS)}"
+            )
+            continue
+        category = str(row.get("reviewer_category", "") or "").strip().lower()
+        if category and category not in CATEGORIES:
+            report.invalid.append(f"line {line}: reviewer_category {category!r} is not a category")
+            continue
+        text = _unguard(str(row["text"]))
+        key = hashlib.sha256(f"{file_hash}|{line}|{reviewer.strip()}".encode()).hexdigest()
+        report.decisions.append(
+            Decision(
+                post_id=_unguard(str(row["post_id"])),
+                text=text,
+                reviewer=reviewer.strip(),
+                decision=decision,
+                decided_at=now,
+                category=category
+                or (str(row.get("category", "")) if decision == "partisan" else None),
+                note=str(row.get("note", "") or "") or None,
+                score=_float(row.get("score")),
+                model_version=str(row.get("model_version", "")) or None,
+                threshold=_float(row.get("threshold")),
+                sample=str(row.get("sample", "")) or None,
+                source=str(path),
+                import_key=key,
+            )
+        )
+    return report
+
+
+def _unguard(v: str) -> str:
+    from screening.privacy import unguard_cell
+
+    return str(unguard_cell(v))
+
+
+def _float(v: object) -> float | None:
+    try:
+        f = float(str(v))
+    except ValueError:
+        return None
+    return None if np.isnan(f) else f

@@ -1,0 +1,62 @@
+"""Reviewer loop: queue (XLSX with drop-downs), fill, import twice, stats, export labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from tests.conftest import run_cli
+
+
+def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
+    scored = tmp_path / "scored.csv"
+    src = Path(__file__).resolve().parent.parent / "data" / "sample_posts.csv"
+    assert run_cli("score", str(src), "-o", str(scored), "--model", str(full_model)).returncode == 0
+    queue = tmp_path / "queue.xlsx"
+    r = run_cli("review", "queue", str(scored), "-o", str(queue), "--model", str(full_model))
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(queue)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["post_id", "score", "sample"] and {
+        "decision",
+        "reviewer_category",
+        "note",
+    } <= set(header)
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"partisan,not_partisan,unsure"' in lists
+    scores = [ws.cell(row=i, column=2).value for i in range(2, ws.max_row + 1)]
+    samples = [ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)]
+    flagged_scores = [s for s, k in zip(scores, samples, strict=True) if k == "flagged"]
+    assert flagged_scores == sorted(flagged_scores, reverse=True) and "near_threshold" in samples
+
+    dcol = header.index("decision") + 1
+    for reviewer, pattern in (
+        ("ani", ["partisan", "not_partisan", ""]),
+        ("budi", ["partisan", "partisan", ""]),
+    ):
+        for i in range(2, 32):
+            ws.cell(row=i, column=dcol).value = pattern[i % 3]
+        ws.cell(row=33, column=dcol).value = "entah"
+        filled = tmp_path / f"{reviewer}.xlsx"
+        wb.save(filled)
+        db = str(tmp_path / "reviews.db")
+        first = run_cli("review", "import", str(filled), "--reviewer", reviewer, "--db", db)
+        assert (
+            first.returncode == 0 and "imported 20" in first.stdout and "invalid 1" in first.stdout
+        )
+        assert "line 33" in first.stderr
+        again = run_cli("review", "import", str(filled), "--reviewer", reviewer, "--db", db)
+        assert "imported 0, already in store 20" in again.stdout
+
+    st = json.loads(run_cli("review", "stats", "--db", db).stdout)
+    assert st["decisions_total"] == 40
+    (pair,) = st["agreement"]
+    assert pair["shared_posts"] == 20 and pair["agreement"] == 0.5
+    labels = tmp_path / "labels.csv"
+    assert run_cli("review", "export", "--labels", str(labels), "--db", db).returncode == 0
+    df = pd.read_csv(labels, keep_default_na=False)
+    assert len(df) == 20 and set(df["label"]) == {1}  # budi decided last: all partisan
