@@ -8,6 +8,7 @@ CSV with stable ids. :func:`check` validates the CSVs against the guidance.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -105,6 +106,12 @@ class BuildReport:
     overlap_with_other_split: int = 0
 
 
+def post_id(prefix: str, text: str) -> str:
+    """Stable id of an annotated post: ``{prefix}-`` + 10 hex digits of the text's sha1, so ids
+    survive rebuilds and added writers (files that refer to posts by id stay valid)."""
+    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}"
+
+
 def _valid_row(row: Any, guidance: Guidance) -> str | None:
     if not isinstance(row, dict):
         return "not a JSON object"
@@ -128,7 +135,7 @@ def build(
     id_prefix: str,
     exclude_texts: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, BuildReport]:
-    """Merge writers' JSONL files into one labelled table with stable ids (``{prefix}-00001``).
+    """Merge writers' JSONL files into one labelled table with stable ids (see :func:`post_id`).
 
     Rows near-duplicating ``exclude_texts`` (the other split) are dropped, so train and eval
     never share a post.
@@ -174,7 +181,7 @@ def build(
         report.overlap_with_other_split = len(overlap - drop)
         drop |= overlap
     df = df.drop(index=sorted(drop)).reset_index(drop=True)
-    df.insert(0, "id", [f"{id_prefix}-{i:05d}" for i in range(1, len(df) + 1)])
+    df.insert(0, "id", [post_id(id_prefix, t) for t in df["text"]])
     report.kept = len(df)
     return df, report
 

@@ -35,7 +35,7 @@ from screening.text import TOKEN_PATTERN, normalize_many
 
 def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (2, 5),
+    char_ngrams: tuple[int, int] = (3, 5),
     min_df: int = 2,
     election_context: bool = True,
 ) -> FeatureUnion:
@@ -97,7 +97,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         C: float = 4.0,
         category_C: float = 4.0,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (2, 5),
+        char_ngrams: tuple[int, int] = (3, 5),
         min_df: int = 2,
         calibration_cv: int = 5,
         class_weight: str | None = "balanced",

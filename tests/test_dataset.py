@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.dataset import build, check, load_labelled, near_duplicate_pairs
+from screening.dataset import build, check, load_labelled, near_duplicate_pairs, post_id
 from screening.errors import ScreeningError
 from screening.guidance import load_guidance
 
@@ -52,7 +52,13 @@ def test_build_reports_malformed_rows_with_line(tmp_path: Path) -> None:
     wrong = {"text": "hmm", "label": 1, "category": "dukungan", "rule": "SIM-JARI", "platform": "x"}
     f = _jsonl(tmp_path / "train_W1.jsonl", [ok, "{broken", wrong, neg, ok])
     df, rep = build([f], G, "tr")
-    assert df["id"].tolist() == ["tr-00001", "tr-00002"]
+    assert df["id"].tolist() == [post_id("tr", ok["text"]), post_id("tr", neg["text"])]
+    # ids depend on the text only: another writer's file added in front changes none of them
+    other = _jsonl(
+        tmp_path / "train_A0.jsonl", [{**neg, "text": "Info TPS 12 pindah ke balai desa"}]
+    )
+    df2, _ = build([other, f], G, "tr")
+    assert set(df["id"]) <= set(df2["id"])
     assert df["writer"].tolist() == ["W1", "W1"]
     assert df["platform"].tolist() == ["x", "x"]
     assert rep.exact_duplicates == 1
