@@ -11,6 +11,7 @@ import sys
 import typer
 
 from screening.cli import (
+    audit_labels,
     build_data,
     check_data,
     evaluate,
@@ -42,6 +43,7 @@ app.command("explain")(explain.command)
 app.command("info")(info.command)
 app.command("check-data")(check_data.command)
 app.command("build-data")(build_data.command)
+app.command("audit-labels")(audit_labels.command)
 app.add_typer(review.app, name="review")
 
 

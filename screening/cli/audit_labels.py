@@ -1,0 +1,47 @@
+"""`screening audit-labels`: rank training rows whose labels the model disputes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening import paths
+from screening.audit import audit_labels
+from screening.cli.options import Force
+from screening.dataset import load_labelled
+from screening.io import write_table
+from screening.lexicon import CandidateLexicon
+
+
+def command(
+    data: Annotated[Path, typer.Argument(help="Labelled CSV to audit.")] = paths.TRAIN_CSV,
+    candidates: Annotated[
+        Path, typer.Option("--candidates", "-c", help="Lexicon of the candidates named in DATA.")
+    ] = paths.TRAIN_LEXICON,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the full ranking (CSV/XLSX/...).", show_default=False
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows to print.")] = 20,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds.")] = 5,
+    force: Force = False,
+) -> None:
+    """Rank labelled rows by how strongly out-of-fold predictions disagree with their label,
+    so maintainers can fix mislabelled examples (most suspicious first).
+
+    Example:  screening audit-labels data/train.csv --top 30 -o audit.csv
+    """
+    ranked = audit_labels(load_labelled(data), CandidateLexicon.from_yaml(candidates), folds)
+    if output is not None:
+        write_table(ranked, output, force=force, formula_guard=True)
+    cols = [c for c in ("id", "label", "category", "rule", "oof_score") if c in ranked.columns]
+    for row in ranked.head(top).itertuples(index=False):
+        r = row._asdict()
+        head = "  ".join(f"{c}={r[c]}" for c in cols)
+        typer.echo(f"{head}\n    {str(r['text'])[:160]}")
+    if output is not None:
+        typer.echo(f"full ranking ({len(ranked)} rows) written to {output}")

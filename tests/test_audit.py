@@ -1,0 +1,27 @@
+"""audit-labels finds a deliberately flipped label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from screening import paths
+from screening.audit import audit_labels
+from screening.dataset import load_labelled
+from screening.lexicon import CandidateLexicon
+
+
+def test_flipped_labels_rank_at_the_top(small_train_csv: Path) -> None:
+    df = load_labelled(small_train_csv).reset_index(drop=True)
+    explicit = df[(df["label"] == 1) & df["text"].str.contains("coblos|pilih", case=False)].index[
+        :3
+    ]
+    flipped = df.loc[explicit, "id"].tolist()
+    df.loc[explicit, "label"] = 0
+    df.loc[explicit, "category"] = ""
+    ranked = audit_labels(df, CandidateLexicon.from_yaml(paths.TRAIN_LEXICON), folds=5)
+    assert len(ranked) == len(df) and ranked["disagreement"].is_monotonic_decreasing
+    top = ranked["id"].head(25).tolist()
+    assert sum(i in top for i in flipped) >= 2, ranked.head(10)[["id", "label", "oof_score"]]
+    assert isinstance(ranked, pd.DataFrame)
