@@ -20,10 +20,27 @@ EVAL_LEXICON = DATA_DIR / "candidates_eval.yaml"
 GUIDANCE = DATA_DIR / "guidance.yaml"
 
 
+MODELS_DIR = ROOT / "models"
+CURRENT_FILE = "current"
+
+
+def current_model(models_dir: Path = MODELS_DIR) -> Path | None:
+    """The bundle named in ``models_dir/current`` (written by ``screening retrain``), if any."""
+    pointer = models_dir / CURRENT_FILE
+    if pointer.is_file():
+        name = pointer.read_text(encoding="utf-8").strip()
+        if name:
+            return models_dir / name
+    return None
+
+
 def default_model_dir() -> Path:
-    """``$SCREENING_MODEL`` if set, else ``models/default`` in the checkout."""
+    """``$SCREENING_MODEL`` if set, else the bundle ``models/current`` names, else
+    ``models/default`` in the checkout."""
     env = os.environ.get("SCREENING_MODEL")
-    return Path(env) if env else ROOT / "models" / "default"
+    if env:
+        return Path(env)
+    return current_model() or MODELS_DIR / "default"
 
 
 def default_candidates() -> Path | None:

@@ -95,9 +95,15 @@ def evaluate_model(
 
 
 def train(
-    config: TrainConfig, out_dir: Path, progress: Progress = lambda _: None
+    config: TrainConfig,
+    out_dir: Path,
+    progress: Progress = lambda _: None,
+    extra_card: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Train on ``config.train_csv``, write the bundle to ``out_dir``; returns the card."""
+    """Train on ``config.train_csv``, write the bundle to ``out_dir``; returns the card.
+
+    ``extra_card`` entries are added to the card (e.g. a retrained model's parent and labels).
+    """
     start = time.perf_counter()
     guidance = load_guidance(paths.GUIDANCE)
     df = load_labelled(config.train_csv)
@@ -166,6 +172,7 @@ def train(
         "metrics": metrics,
         "libraries": library_versions(),
         "training_seconds": round(time.perf_counter() - start, 1),
+        **(extra_card or {}),
     }
     save_bundle(model, card, out_dir)
     return card

@@ -60,3 +60,40 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     assert run_cli("review", "export", "--labels", str(labels), "--db", db).returncode == 0
     df = pd.read_csv(labels, keep_default_na=False)
     assert len(df) == 20 and set(df["label"]) == {1}  # budi decided last: all partisan
+
+
+def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
+    full_model: Path, tmp_path: Path
+) -> None:
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame(
+        {
+            "text": [
+                f"Bapak kadis minta kami hadir di deklarasi calon nomor {i % 3 + 1}, absen dicek"
+                for i in range(12)
+            ]
+            + [f"Info resmi: pencoblosan di TPS {i} dibuka pukul 07.00" for i in range(12)],
+            "label": [1] * 12 + [0] * 12,
+            "category": ["mobilisasi"] * 12 + [""] * 12,
+        }
+    ).to_csv(labels, index=False)
+    models = tmp_path / "models"
+    r = run_cli(
+        "retrain", "--labels", str(labels), "--model", str(full_model), "--out", str(models / "v2")
+    )
+    assert r.returncode == 0, r.stderr
+    assert "eval.csv: current AP" in r.stdout and "held-out reviewer labels" in r.stdout
+    card = json.loads((models / "v2" / "card.json").read_text())
+    (used,) = card["label_files"]
+    assert used["rows"] == 24 and used["used_for_training"] + used["held_out"] == 24
+    assert (
+        card["parent"]["model_sha256"]
+        == json.loads((full_model / "card.json").read_text())["model_sha256"]
+    )
+    bundled = len(pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "train.csv"))
+    assert card["training_data"]["rows"] == bundled + used["used_for_training"]
+    assert (models / "current").read_text().strip() == "v2"
+    listed = json.loads(run_cli("models", "--dir", str(models), "--json").stdout)
+    assert [(m["name"], m["current"], m["labels"]) for m in listed] == [
+        ("v2", True, ["labels.csv"])
+    ]

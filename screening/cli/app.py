@@ -17,6 +17,7 @@ from screening.cli import (
     evaluate,
     explain,
     info,
+    retrain,
     review,
     score,
     thresholds,
@@ -44,6 +45,8 @@ app.command("info")(info.command)
 app.command("check-data")(check_data.command)
 app.command("build-data")(build_data.command)
 app.command("audit-labels")(audit_labels.command)
+app.command("retrain")(retrain.retrain_command)
+app.command("models")(retrain.models_command)
 app.add_typer(review.app, name="review")
 
 

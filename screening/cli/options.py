@@ -16,7 +16,7 @@ ModelDir = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help="Model bundle directory (default: $SCREENING_MODEL or models/default).",
+        help="Model bundle (default: $SCREENING_MODEL, models/current, or models/default).",
         show_default=False,
     ),
 ]

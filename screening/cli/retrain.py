@@ -1,0 +1,96 @@
+"""`screening retrain` and `screening models`: learn from reviewers' labels, keep every version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening import paths
+from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
+from screening.retrain import list_models, new_version_name, retrain
+
+
+def retrain_command(
+    labels: Annotated[
+        Path,
+        typer.Option(
+            "--labels",
+            help="Reviewer labels (text,label[,category]), e.g. from `screening review export`.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="New bundle directory (default: models/<UTC time>).",
+            show_default=False,
+        ),
+    ] = None,
+    model: ModelDir = None,
+    candidates: Candidates = None,
+    holdout: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.9,
+            help="Share of the labels kept out of training to compare the models on.",
+        ),
+    ] = 0.2,
+    force: Annotated[
+        bool, typer.Option("--force", help="Make the new model current even if worse.")
+    ] = False,
+) -> None:
+    """Train on the bundled data plus reviewer labels (a reviewer label replaces the bundled
+    label of the same text), compare new and current model on data/eval.csv and on held-out
+    labels, and make the new model current unless it is worse beyond noise. Exits 1 when
+    the new model was kept but not made current.
+
+    Example:  screening retrain --labels labels.csv
+    """
+    current = open_model(model)
+    out_dir = out or paths.MODELS_DIR / new_version_name()
+    say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
+    result = retrain(
+        labels, current, out_dir, holdout, open_lexicon(candidates), force, progress=say
+    )
+    for name, c in result.comparisons.items():
+        a, b, ap = c["current"], c["new"], c["ap"]
+        typer.echo(
+            f"{name}: current AP {a['average_precision']:.4f} F1 {a['f1']:.3f} | new AP "
+            f"{b['average_precision']:.4f} F1 {b['f1']:.3f} | "
+            f"difference {ap['ap_difference']:+.4f} "
+            f"(95% CI {ap['ci_low']:+.4f} to {ap['ci_high']:+.4f})"
+        )
+    state = "made current" if result.made_current else "kept, NOT made current"
+    typer.echo(f"new model {result.new_dir}: {state} ({result.reason})")
+    if not result.made_current:
+        raise typer.Exit(1)
+
+
+def models_command(
+    models_dir: Annotated[
+        Path, typer.Option("--dir", help="Folder of model bundles.")
+    ] = paths.MODELS_DIR,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the model bundles, their eval figures, parents and label files; * marks the current one.
+
+    Example:  screening models
+    """
+    rows = list_models(models_dir)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        ap = "n/a" if r["eval_ap"] is None else f"{r['eval_ap']:.4f}"
+        typer.echo(
+            f"{'*' if r['current'] else ' '} {r['name']:<22} created {r['created']}  "
+            f"rows {r['rows']}  "
+            f"eval AP {ap}  threshold {r['threshold']:.3f}  parent {r['parent'] or '-'}  "
+            f"labels {', '.join(r['labels']) or '-'}"
+        )
