@@ -46,3 +46,12 @@ def small_train_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("data") / "small_train.csv"
     sample.to_csv(out, index=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained by `screening train` on the 500-row sample (seconds, for CLI tests)."""
+    out = tmp_path_factory.mktemp("m") / "small"
+    r = run_cli("train", "--out", str(out), "--data", str(small_train_csv), "--quiet")
+    assert r.returncode == 0, r.stderr
+    return out

@@ -13,14 +13,6 @@ from screening.guidance import CATEGORIES
 from tests.conftest import run_cli
 
 
-@pytest.fixture(scope="module")
-def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("m") / "small"
-    r = run_cli("train", "--out", str(out), "--data", str(small_train_csv), "--quiet")
-    assert r.returncode == 0, r.stderr
-    return out
-
-
 def test_train_writes_bundle_with_card(small_model: Path) -> None:
     card = json.loads((small_model / "card.json").read_text())
     assert (small_model / "model.joblib").is_file()

@@ -172,14 +172,6 @@ def test_sigkill_midway_leaves_no_output_under_the_final_name(
     assert not Path(str(out) + ".rejects.csv").exists()
 
 
-@pytest.fixture(scope="module")
-def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("m") / "small"
-    r = run_cli("train", "--out", str(out), "--data", str(small_train_csv), "--quiet")
-    assert r.returncode == 0, r.stderr
-    return out
-
-
 def test_huge_field_and_mixed_line_endings(tmp_path: Path) -> None:
     p = tmp_path / "x.csv"
     huge = "kata " * 30_000
