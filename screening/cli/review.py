@@ -120,3 +120,37 @@ def export_command(
         df = export_labels(store)
     write_table(df, labels, force=force)
     typer.echo(f"{len(df)} labels written to {labels} ({int(df['label'].sum())} partisan)")
+
+
+@app.command("serve")
+def serve_command(
+    queue: Annotated[
+        Path,
+        typer.Option("--queue", help="Output of `screening score` to review.", show_default=False),
+    ],
+    db: Db = Path("reviews.db"),
+    model: ModelDir = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless you know why).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8765,
+) -> None:
+    """Serve a local review page: post, score, reasons, guidance; buttons and keys p / n / u
+    (partisan / not / unsure) and 1-6 (category); each decision is saved at once.
+
+    Example:  screening review serve --queue scored.csv --db reviews.db
+    """
+    import uvicorn
+
+    from screening.review.web import create_app
+
+    bundle = open_model(model)
+    version = f"{bundle.card.get('name', bundle.path.name)}@{bundle.card['model_sha256'][:12]}"
+    q = build_queue(read_table(queue).frame, bundle.threshold, version, load_guidance(GUIDANCE))
+    Store(db).close()  # create it now, so a bad path fails before the server starts
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"warning: listening on {host}: anyone who can reach it can record decisions", err=True
+        )
+    typer.echo(f"reviewing {len(q)} posts at http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(q, str(db)), host=host, port=port, log_level="warning")
