@@ -61,6 +61,20 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     df = pd.read_csv(labels, keep_default_na=False)
     assert len(df) == 20 and set(df["label"]) == {1}  # budi decided last: all partisan
 
+    # ... and the exported labels train a new model version that counts them in its card
+    r = run_cli(
+        "retrain",
+        "--labels",
+        str(labels),
+        "--model",
+        str(full_model),
+        "--out",
+        str(tmp_path / "models" / "v1"),
+    )
+    assert r.returncode == 0, r.stderr
+    card = json.loads((tmp_path / "models" / "v1" / "card.json").read_text())
+    assert card["label_files"][0]["rows"] == 20 and card["parent"]["path"] == str(full_model)
+
 
 def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
     full_model: Path, tmp_path: Path
