@@ -70,7 +70,8 @@ def retrain(
         train_labels, held = train_test_split(
             labels, test_size=holdout, stratify=labels["label"], random_state=seed
         )
-    merged = merge_labels(load_labelled(paths.TRAIN_CSV), train_labels)
+    bundled = load_labelled(paths.TRAIN_CSV)
+    merged = merge_labels(bundled, train_labels)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "train_plus_labels.csv"
         merged.to_csv(data, index=False)
@@ -85,9 +86,7 @@ def retrain(
                     "held_out": len(held),
                 }
             ],
-            "bundled_rows_replaced_by_labels": int(
-                len(load_labelled(paths.TRAIN_CSV)) + len(train_labels) - len(merged)
-            ),
+            "bundled_rows_replaced_by_labels": int(len(bundled) + len(train_labels) - len(merged)),
         }
         progress(f"training on {len(merged)} posts ({len(train_labels)} reviewer labels)")
         train(TrainConfig(train_csv=data), out_dir, progress, extra_card=extra)

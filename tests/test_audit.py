@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from screening import paths
 from screening.audit import audit_labels
 from screening.dataset import load_labelled
@@ -24,4 +22,3 @@ def test_flipped_labels_rank_at_the_top(small_train_csv: Path) -> None:
     assert len(ranked) == len(df) and ranked["disagreement"].is_monotonic_decreasing
     top = ranked["id"].head(25).tolist()
     assert sum(i in top for i in flipped) >= 2, ranked.head(10)[["id", "label", "oof_score"]]
-    assert isinstance(ranked, pd.DataFrame)

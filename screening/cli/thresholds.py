@@ -18,8 +18,6 @@ from screening.errors import ScreeningError
 from screening.plots import pr_figure, save
 from screening.thresholds import GRID, per_category_recall, recommend, threshold_table
 
-Target = Annotated[float | None, typer.Option(min=0.0, max=1.0, show_default=False)]
-
 
 def command(
     data: Annotated[
