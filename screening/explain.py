@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import scipy.sparse as sp
+
 from screening.guidance import Guidance
 from screening.lexicon import PLACEHOLDERS
 from screening.model import PartisanModel
@@ -27,11 +29,16 @@ def readable(feature: str) -> str | None:
 
 
 def reasons(
-    model: PartisanModel, texts: Sequence[str], lexicon: object, k: int = 4
+    model: PartisanModel,
+    texts: Sequence[str],
+    lexicon: object,
+    k: int = 4,
+    features: sp.csr_matrix | None = None,
 ) -> list[list[tuple[str, float]]]:
-    """Per post, up to ``k`` distinct readable terms with their log-odds contributions."""
+    """Per post, up to ``k`` distinct readable terms with their log-odds contributions.
+    ``features``: the posts' already computed feature rows (see ``PartisanModel.explain``)."""
     out = []
-    for feats in model.explain(texts, lexicon, k=3 * k):  # type: ignore[arg-type]
+    for feats in model.explain(texts, lexicon, k=3 * k, features=features):  # type: ignore[arg-type]
         seen: dict[str, float] = {}
         for name, w in feats:
             term = readable(name)

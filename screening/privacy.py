@@ -76,7 +76,14 @@ def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(guard_cell)
+            # only cells that start with a trigger can change: find them in one vectorised
+            # pass, then guard those few
+            try:
+                risky = out[col].str.startswith(_TRIGGERS, na=False).to_numpy(dtype=bool)
+            except AttributeError:  # an object column without strings
+                continue
+            if risky.any():
+                out.loc[risky, col] = out.loc[risky, col].map(guard_cell)
     return out
 
 

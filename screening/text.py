@@ -23,6 +23,7 @@ There is deliberately **no stopword removal** (the usual Indonesian lists delete
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -70,11 +71,12 @@ _EMOJI = re.compile(
 _EMOJI_NOISE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u20e3\u200d]")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_RUN = re.compile(r"([!?.,;:~*\-=_])\1+")
-_WORD = re.compile(r"[^\W\d_]+(?:\d+[^\W\d_]*)*")
+_WORD_SPLIT = re.compile(r"([^\W\d_]+(?:\d+[^\W\d_]*)*)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _LEADING_ZERO = re.compile(r"(?<!\d)0+(?=[1-9]\d{0,2}(?!\d))")
 _NO_NUMBER = re.compile(r"\bno\s*\.?\s*(?=\d)")
-_SPACES = re.compile(r"\s+")
+_URL_HINT = re.compile(r"/|www\.", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 
 def _split_hashtags(text: str, lexicon: CandidateLexicon) -> str:
@@ -85,7 +87,12 @@ def _split_hashtags(text: str, lexicon: CandidateLexicon) -> str:
 
 
 def _expand_slang(text: str) -> str:
-    return _WORD.sub(lambda m: SLANG.get(m.group(0), m.group(0)), text)
+    # split with a capturing group puts the words at odd positions; one dict lookup each is
+    # several times faster than a Python callback per regex match
+    parts = _WORD_SPLIT.split(text)
+    get = SLANG.get
+    parts[1::2] = [get(w, w) for w in parts[1::2]]
+    return "".join(parts)
 
 
 def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
@@ -102,21 +109,40 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
     lex = lexicon or EMPTY_LEXICON
     s = unicodedata.normalize("NFKC", s)
     s = _CONTROL.sub(" ", s)
-    s = _URL.sub(f" {URL_TOKEN} ", s)
-    s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
+    # The "if" guards skip a regex pass when the text cannot match it (the pass would scan
+    # the whole post for nothing); they halve the time of this function on typical posts.
+    if _URL_HINT.search(s):
+        s = _URL.sub(f" {URL_TOKEN} ", s)
+    if "@" in s:
+        s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
     s = strip_accents(s)
     s = lex.replace(s)
-    s = _split_hashtags(s, lex)
-    s = _EMOJI_NOISE.sub("", s)
-    s = _EMOJI.sub(r" \g<0> ", s)
+    if "#" in s:
+        s = _split_hashtags(s, lex)
+    s = " ".join(map(_normalize_word, s.split()))
+    if "no" in s and _DIGIT.search(s):
+        s = _NO_NUMBER.sub("nomor ", s)
+    return " ".join(s.split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_word(s: str) -> str:
+    """Steps 5-8 for one whitespace-free word: none of their patterns can match across
+    whitespace, so applying them word by word equals applying them to the whole post, and
+    words repeat, so each distinct word is worked out once (a bounded cache of 65,536
+    words, about 12 MB when full)."""
+    if not s.isascii():
+        s = _EMOJI_NOISE.sub("", s)
+        s = _EMOJI.sub(r" \g<0> ", s)
     s = s.casefold()
     s = _ELONGATION.sub(r"\1", s)
     s = _PUNCT_RUN.sub(r"\1", s)
     s = _expand_slang(s)
-    s = _LETTER_DIGIT.sub(" ", s)
-    s = _LEADING_ZERO.sub("", s)
-    s = _NO_NUMBER.sub("nomor ", s)
-    return _SPACES.sub(" ", s).strip()
+    if _DIGIT.search(s):
+        s = _LETTER_DIGIT.sub(" ", s)
+        if "0" in s:
+            s = _LEADING_ZERO.sub("", s)
+    return s
 
 
 def normalize_many(texts: Iterable[object], lexicon: CandidateLexicon | None = None) -> list[str]:

@@ -77,7 +77,7 @@ def evaluate_frame(
     per-category figures, and Brier/ECE/AP before calibration."""
     texts = df["text"].tolist()
     screened = model.screen(texts, lexicon)
-    raw = model.uncalibrated_score(texts, lexicon)
+    raw = model.uncalibrated_score(texts, lexicon, features=screened.features)
     out = binary_metrics(df["label"], screened.score, threshold)
     out.update(
         category_metrics(df["label"], screened.score, threshold, df["category"], screened.category)

@@ -15,7 +15,6 @@ from screening.bundle import apply_threshold, write_json_atomic
 from screening.cli.options import Candidates, ModelDir, lexicon_for_data, open_model
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.plots import pr_figure, save
 from screening.thresholds import GRID, per_category_recall, recommend, threshold_table
 
 
@@ -149,6 +148,8 @@ def command(
     typer.echo(cats.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
     if plot is not None:
+        from screening.plots import pr_figure, save  # matplotlib only when plotting
+
         marks = {"current": current}
         if rec and rec.threshold is not None:
             marks["recommended"] = rec.threshold
