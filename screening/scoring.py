@@ -1,9 +1,24 @@
-"""Scoring an export file: read, find the text column, score each distinct text once, write."""
+"""Scoring an export: read it in chunks, score each chunk's distinct texts, append the output.
+
+The flow, one chunk at a time (so memory does not grow with the file):
+
+1. :func:`screening.readers.open_table` yields chunks of parsed rows and rejects;
+2. :func:`prepare` drops rows with no scorable text into the rejects, and
+   :class:`~screening.duplicates.DuplicateIndex` marks texts seen on an earlier line;
+3. :class:`PostScorer` scores the chunk's distinct texts, in this process or in ``jobs``
+   worker processes (:func:`screening.parallel.ordered_map`, results kept in input order);
+4. :func:`assemble` builds the output rows, which :class:`~screening.writers.TableWriter`
+   appends to a temporary file renamed into place at the end.
+
+The same :class:`PostScorer` and :func:`score_partition` serve the Dask engine
+(:mod:`screening.distributed`), so every engine gives the same scores.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,20 +26,24 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import Bundle
+from screening.duplicates import DuplicateIndex
 from screening.explain import reason_text, reasons
-from screening.guidance import load_guidance
-from screening.io import (
+from screening.guidance import Guidance, load_guidance
+from screening.lexicon import CandidateLexicon
+from screening.model import PartisanModel
+from screening.parallel import ordered_map
+from screening.paths import GUIDANCE
+from screening.privacy import pseudonymize
+from screening.progress import RowProgress
+from screening.readers import (
+    DEFAULT_CHUNK_ROWS,
     LINE_COL,
     MAX_TEXT_CHARS,
     Reject,
     find_text_column,
-    read_table,
-    write_rejects,
-    write_table,
+    open_table,
 )
-from screening.lexicon import CandidateLexicon
-from screening.paths import GUIDANCE
-from screening.privacy import pseudonymize
+from screening.writers import RejectsWriter, TableWriter
 
 OUTPUT_COLUMNS = (
     "score",
@@ -58,10 +77,191 @@ class ScoreSummary:
     by_category: dict[str, int] = field(default_factory=dict)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    jobs: int = 1
+    chunks: int = 0
+
+
+@dataclass(frozen=True)
+class ScoredTexts:
+    """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
+    bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
+    decimals, ``reasons`` (n,) str, empty unless flagged."""
+
+    score: np.ndarray
+    flagged: np.ndarray
+    category: np.ndarray
+    category_score: np.ndarray
+    reasons: np.ndarray
+
+
+class PostScorer:
+    """Everything one process needs to score posts: model, lexicon, threshold, guidance.
+
+    Picklable, so worker processes and Dask workers receive it once and keep it.
+    """
+
+    def __init__(
+        self,
+        model: PartisanModel,
+        lexicon: CandidateLexicon | None,
+        threshold: float,
+        guidance: Guidance | None = None,
+    ) -> None:
+        self.model = model
+        self.lexicon = lexicon
+        self.threshold = float(threshold)
+        self.guidance = guidance if guidance is not None else load_guidance(GUIDANCE)
+
+    def score(self, texts: list[str]) -> ScoredTexts:
+        """Score n texts (each scored on its own; pass distinct texts to save work)."""
+        if not texts:
+            empty = np.array([], dtype=object)
+            return ScoredTexts(np.array([]), np.array([], dtype=bool), empty, np.array([]), empty)
+        screened = self.model.screen(texts, self.lexicon)
+        score = np.round(screened.score.astype(np.float64), 6)
+        flagged = score >= self.threshold
+        why = np.full(len(texts), "", dtype=object)
+        rows = np.flatnonzero(flagged)
+        if len(rows):
+            assert screened.features is not None
+            terms = reasons(
+                self.model,
+                [texts[i] for i in rows],
+                self.lexicon,
+                features=screened.features[rows],
+            )
+            why[rows] = [
+                reason_text(t, c, self.guidance)
+                for t, c in zip(terms, screened.category[rows], strict=True)
+            ]
+        return ScoredTexts(
+            score,
+            flagged,
+            np.asarray(screened.category, dtype=object),
+            np.round(screened.category_score.astype(np.float64), 4),
+            why,
+        )
+
+
+def _score_texts(scorer: PostScorer, texts: list[str]) -> ScoredTexts:
+    return scorer.score(texts)
+
+
+def output_names(columns: list[str], text_col: str) -> tuple[dict[str, str], str]:
+    """Renames for input columns that clash with output columns (``score`` ->
+    ``score_input``), and the text column's name after them."""
+    clash = {c: f"{c}_input" for c in columns if c in OUTPUT_COLUMNS}
+    return clash, clash.get(text_col, text_col)
+
+
+def prepare(
+    frame: pd.DataFrame, text_col: str, clash: dict[str, str]
+) -> tuple[pd.DataFrame, list[Reject]]:
+    """Rename columns for output and move rows without scorable text to rejects.
+
+    frame: parsed rows (str columns plus ``line``); returns the rows to score (``line``
+    renamed ``input_line``, index 0..n-1) and the rejects (empty or too long text).
+    """
+    frame = frame.rename(columns={**clash, LINE_COL: "input_line"})
+    texts = frame[text_col].astype(str)
+    empty = texts.str.strip() == ""
+    too_long = texts.str.len() > MAX_TEXT_CHARS
+    rejects = [Reject(int(n), "empty text") for n in frame.loc[empty, "input_line"]]
+    rejects += [
+        Reject(int(n), f"text longer than {MAX_TEXT_CHARS} characters")
+        for n in frame.loc[too_long & ~empty, "input_line"]
+    ]
+    keep = ~(empty | too_long)
+    out = frame[keep].reset_index(drop=True)
+    out[text_col] = out[text_col].astype(str)
+    return out, rejects
+
+
+def distinct_texts(frame: pd.DataFrame, text_col: str) -> list[str]:
+    """The chunk's distinct texts, in order of first appearance."""
+    return list(dict.fromkeys(frame[text_col].tolist()))
+
+
+def assemble(
+    frame: pd.DataFrame,
+    text_col: str,
+    distinct: list[str],
+    scored: ScoredTexts,
+    first_line: np.ndarray,
+) -> pd.DataFrame:
+    """Output rows: the input columns, then score, flagged, category, category_score,
+    duplicate_of (input line of the first identical text, '' for a first occurrence),
+    reasons, and input_line last."""
+    by_text = pd.DataFrame(
+        {
+            "score": scored.score,
+            "flagged": scored.flagged,
+            "category": scored.category,
+            "category_score": scored.category_score,
+            "reasons": scored.reasons,
+        },
+        index=pd.Index(distinct, dtype=object),
+    )
+    looked_up = by_text.loc[frame[text_col].to_numpy()]
+    out = frame.drop(columns=["input_line"])
+    out["score"] = looked_up["score"].to_numpy(dtype=np.float64)
+    out["flagged"] = looked_up["flagged"].to_numpy(dtype=bool)
+    out["category"] = looked_up["category"].to_numpy(dtype=object)
+    out["category_score"] = looked_up["category_score"].to_numpy(dtype=np.float64)
+    lines = frame["input_line"].to_numpy(dtype=np.int64)
+    is_dup = first_line != lines
+    out["duplicate_of"] = np.where(is_dup, first_line.astype(str), "").astype(object)
+    out["reasons"] = looked_up["reasons"].to_numpy(dtype=object)
+    out["input_line"] = lines
+    return out
+
+
+def score_partition(frame: pd.DataFrame, scorer: PostScorer, text_col: str) -> pd.DataFrame:
+    """Score one self-contained partition (the Dask engine's unit of work).
+
+    frame: input columns as str plus ``line``. Returns the scored rows as :func:`assemble`
+    does, plus ``reject_reason`` ('' for scored rows) with the rejected rows kept, so a
+    distributed run accounts for every row without a second pass. Duplicates are marked
+    within the partition.
+    """
+    clash, col = output_names([c for c in frame.columns if c != LINE_COL], text_col)
+    kept, rejects = prepare(frame, col, clash)
+    distinct = distinct_texts(kept, col)
+    scored = scorer.score(distinct)
+    first = DuplicateIndex().first_lines(kept[col], kept["input_line"].to_numpy())
+    out = assemble(kept, col, distinct, scored, first)
+    out["reject_reason"] = ""
+    if rejects:
+        lines = {r.line: r.reason for r in rejects}
+        dropped = frame.rename(columns={**clash, LINE_COL: "input_line"})
+        dropped = dropped[dropped["input_line"].isin(lines)].reset_index(drop=True)
+        extra = dropped.drop(columns=["input_line"])
+        extra["score"] = np.nan
+        extra["flagged"] = False
+        for c in ("category", "duplicate_of", "reasons"):
+            extra[c] = ""
+        extra["category_score"] = np.nan
+        extra["input_line"] = dropped["input_line"].to_numpy(dtype=np.int64)
+        extra["reject_reason"] = [lines[n] for n in extra["input_line"]]
+        out = pd.concat([out, extra[out.columns]], ignore_index=True)
+        out = out.sort_values("input_line", kind="stable").reset_index(drop=True)
+    return out
 
 
 def rejects_path_for(output: Path) -> Path:
     return output.with_name(output.name + ".rejects.csv")
+
+
+@dataclass
+class _Chunk:
+    """A prepared chunk waiting for its scores (stays in the reading process)."""
+
+    frame: pd.DataFrame
+    rejects: list[Reject]
+    rows_in: int
+    distinct: list[str]
+    first_line: np.ndarray
+    position: int
 
 
 def score_file(
@@ -74,6 +274,9 @@ def score_file(
     force: bool = False,
     formula_guard: bool = True,
     pseudonym_key: bytes | None = None,
+    jobs: int = 1,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: bool = False,
 ) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output_path`` (plus ``OUTPUT.rejects.csv``).
 
@@ -81,84 +284,69 @@ def score_file(
     renamed ``<name>_input``) and adds ``score`` (0..1), ``flagged`` (score >= threshold),
     ``category``, ``category_score``, ``duplicate_of`` (input line of the first identical
     text), ``reasons`` (for flagged rows: the terms that raised the score and the guidance
-    category they match) and ``input_line``.
+    category they match) and ``input_line``, in input order. ``chunk_rows`` rows are read,
+    scored and written at a time; ``jobs`` worker processes score chunks in parallel. The
+    output does not depend on either.
     """
     start = time.perf_counter()
     thr = bundle.threshold if threshold is None else float(threshold)
-    table = read_table(input_path)
-    col = find_text_column(list(table.frame.columns), text_col)
-    frame = table.frame.rename(columns={LINE_COL: "input_line"})
-    clash = {c: f"{c}_input" for c in frame.columns if c in OUTPUT_COLUMNS and c != "input_line"}
-    frame = frame.rename(columns=clash)
-    col = clash.get(col, col)
-
-    texts = frame[col].astype(str)
-    empty = texts.str.strip() == ""
-    too_long = texts.str.len() > MAX_TEXT_CHARS
-    rejects = list(table.rejects)
-    rejects += [Reject(int(n), "empty text") for n in frame.loc[empty, "input_line"]]
-    rejects += [
-        Reject(int(n), f"text longer than {MAX_TEXT_CHARS} characters")
-        for n in frame.loc[too_long & ~empty, "input_line"]
-    ]
-    keep = ~(empty | too_long)
-    out = frame[keep].reset_index(drop=True)
-    texts = out[col].astype(str)
-
-    first_line = out.groupby(texts, sort=False)["input_line"].transform("first")
-    is_dup = first_line != out["input_line"]
-    unique_texts = texts[~is_dup]
-    screened = bundle.model.screen(unique_texts.tolist(), lexicon)
-    by_text = pd.DataFrame(
-        {
-            "score": screened.score,
-            "category": screened.category,
-            "category_score": screened.category_score,
-        },
-        index=unique_texts.to_numpy(),
-    )
-    looked_up = by_text.loc[texts.to_numpy()]
-    out["score"] = np.round(looked_up["score"].to_numpy(), 6)
-    out["flagged"] = out["score"] >= thr
-    out["category"] = looked_up["category"].to_numpy()
-    out["category_score"] = np.round(looked_up["category_score"].to_numpy(), 4)
-    out["duplicate_of"] = np.where(is_dup, first_line.astype(str), "")
-    out["reasons"] = ""
-    flagged_rows = np.flatnonzero(out["flagged"].to_numpy())
-    if len(flagged_rows):
-        guidance = load_guidance(GUIDANCE)
-        terms = reasons(bundle.model, texts.iloc[flagged_rows].tolist(), lexicon)
-        cats = out["category"].to_numpy()[flagged_rows]
-        out.loc[flagged_rows, "reasons"] = [
-            reason_text(t, c, guidance) for t, c in zip(terms, cats, strict=True)
-        ]
-    cols = [c for c in out.columns if c != "input_line"] + ["input_line"]
-    out = out[cols]
-
-    rejects.sort(key=lambda r: r.line)
+    stream = open_table(input_path, chunk_rows)
+    col = find_text_column(stream.columns, text_col)
+    clash, col = output_names(stream.columns, col)
+    scorer = PostScorer(bundle.model, lexicon, thr)
+    duplicates = DuplicateIndex()
     rej_path = rejects_path_for(output_path)
-    pseudonymized: list[str] = []
-    if pseudonym_key is not None:
-        out, pseudonymized = pseudonymize(out, pseudonym_key)
-    write_table(out, output_path, force=force, formula_guard=formula_guard)
-    write_rejects(rejects, rej_path, force=True)
-    flagged = out[out["flagged"]]
-    return ScoreSummary(
+    summary = ScoreSummary(
         input=str(input_path),
         output=str(output_path),
         rejects_path=str(rej_path),
         text_column=col,
-        encoding=table.encoding,
-        replaced_chars=table.replaced_chars,
-        rows_in=table.rows_in,
-        scored=len(out),
-        rejected=len(rejects),
-        flagged=len(flagged),
-        duplicates=int(is_dup.sum()),
+        encoding=stream.encoding,
+        replaced_chars=stream.replaced_chars,
+        rows_in=0,
+        scored=0,
+        rejected=0,
+        flagged=0,
+        duplicates=0,
         threshold=thr,
         lexicon=lexicon.source if lexicon else None,
-        pseudonymized=pseudonymized,
-        by_category=dict(Counter(flagged["category"]).most_common()),
-        reject_reasons=dict(Counter(r.reason.split(":")[0] for r in rejects).most_common()),
-        seconds=round(time.perf_counter() - start, 2),
+        jobs=jobs,
     )
+    by_category: Counter[str] = Counter()
+    reject_reasons: Counter[str] = Counter()
+
+    def prepared() -> Iterator[tuple[_Chunk, list[str]]]:
+        for chunk in stream:
+            frame, rejects = prepare(chunk.frame, col, clash)
+            first = duplicates.first_lines(frame[col], frame["input_line"].to_numpy())
+            distinct = distinct_texts(frame, col)
+            meta = _Chunk(
+                frame, chunk.rejects + rejects, chunk.rows_in, distinct, first, stream.position()
+            )
+            yield meta, distinct
+
+    with (
+        TableWriter(output_path, force, formula_guard) as writer,
+        RejectsWriter(rej_path, force=True) as rejects_out,
+        RowProgress(stream.size, enabled=progress) as bar,
+    ):
+        for meta, scored in ordered_map(_score_texts, scorer, prepared(), jobs):
+            out = assemble(meta.frame, col, meta.distinct, scored, meta.first_line)
+            if pseudonym_key is not None:
+                out, summary.pseudonymized = pseudonymize(out, pseudonym_key)
+            writer.write(out)
+            rejects = sorted(meta.rejects, key=lambda r: r.line)
+            rejects_out.write(rejects)
+            summary.chunks += 1
+            summary.rows_in += meta.rows_in
+            summary.scored += len(out)
+            summary.rejected += len(rejects)
+            summary.flagged += int(out["flagged"].sum())
+            summary.duplicates += int((out["duplicate_of"] != "").sum())
+            by_category.update(out.loc[out["flagged"], "category"])
+            reject_reasons.update(r.reason.split(":")[0] for r in rejects)
+            bar.update(meta.rows_in, meta.position)
+    summary.by_category = dict(by_category.most_common())
+    summary.reject_reasons = dict(reject_reasons.most_common())
+    summary.seconds = round(time.perf_counter() - start, 2)
+    return summary

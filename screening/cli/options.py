@@ -43,6 +43,17 @@ Threshold = Annotated[
 ]
 Force = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing output files.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes that score in parallel [default: all cores]. The output is "
+        "the same for any number.",
+        show_default=False,
+    ),
+]
 
 
 def open_model(model_dir: Path | None) -> Bundle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,21 +13,33 @@ import typer
 from screening.cli.options import (
     Candidates,
     Force,
+    Jobs,
     ModelDir,
     Quiet,
     Threshold,
     open_lexicon,
     open_model,
 )
+from screening.distributed import DaskSummary, score_dask
+from screening.errors import ScreeningError
+from screening.parallel import available_cores
 from screening.privacy import KEY_ENV, load_key
+from screening.readers import DEFAULT_CHUNK_ROWS
 from screening.scoring import ScoreSummary, score_file
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 def command(
     input: Annotated[
         Path,
         typer.Argument(
-            help="Export to score: .csv .tsv .txt .jsonl .json .parquet .xlsx", show_default=False
+            help="Export to score: .csv .tsv .txt .jsonl .json .parquet .xlsx; with --engine "
+            "dask, Parquet files: a quoted glob ('exports/*.parquet'), a directory or a file.",
+            show_default=False,
         ),
     ],
     output: Annotated[
@@ -34,7 +47,8 @@ def command(
         typer.Option(
             "--output",
             "-o",
-            help="Where to write the scored rows (format by extension).",
+            help="Where to write the scored rows (format by extension); with --engine dask, "
+            "a directory of Parquet part files.",
             show_default=False,
         ),
     ],
@@ -75,6 +89,34 @@ def command(
             show_default=False,
         ),
     ] = None,
+    jobs: Jobs = None,
+    chunk_rows: Annotated[
+        int,
+        typer.Option(
+            "--chunk-rows",
+            min=1,
+            help="Rows read, scored and written at a time; memory grows with it, the "
+            "output does not change.",
+        ),
+    ] = DEFAULT_CHUNK_ROWS,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: stream the file through --jobs processes on this machine. dask: "
+            "score Parquet row groups as partitions on a Dask cluster (pip install "
+            "'screening[dask]').",
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: address of a running dask.distributed scheduler "
+            "(tcp://host:8786) [default: a local cluster of --jobs workers].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
@@ -90,14 +132,62 @@ def command(
     """
     bundle = open_model(model)
     lexicon = open_lexicon(candidates)
+    if engine is Engine.dask:
+        if pseudonymize or chunk_rows != DEFAULT_CHUNK_ROWS:
+            raise ScreeningError("--pseudonymize and --chunk-rows work with --engine local only")
+        dsum = score_dask(
+            str(input),
+            output,
+            bundle,
+            lexicon,
+            text_col,
+            threshold,
+            force,
+            scheduler,
+            workers=jobs or available_cores(),
+        )
+        if as_json:
+            typer.echo(json.dumps(asdict(dsum), ensure_ascii=False))
+        elif not quiet:
+            typer.echo(render_dask(dsum))
+        return
+    if scheduler:
+        raise ScreeningError("--scheduler needs --engine dask")
     key = load_key(pseudonym_key_file) if pseudonymize else None
     summary = score_file(
-        input, output, bundle, lexicon, text_col, threshold, force, formula_guard, key
+        input,
+        output,
+        bundle,
+        lexicon,
+        text_col,
+        threshold,
+        force,
+        formula_guard,
+        key,
+        jobs=jobs or available_cores(),
+        chunk_rows=chunk_rows,
+        progress=not (quiet or as_json),
     )
     if as_json:
         typer.echo(json.dumps(asdict(summary), ensure_ascii=False))
     elif not quiet:
         typer.echo(render(summary))
+
+
+def render_dask(s: DaskSummary) -> str:
+    rate = s.rows_in / s.seconds if s.seconds else 0.0
+    lines = [
+        f"scored {s.files} file(s), {s.partitions} partitions -> {s.output}/ on {s.scheduler}",
+        f"  text column: {s.text_column}   lexicon: {s.lexicon or 'none'}   "
+        f"threshold: {s.threshold:.3f}",
+        f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected} "
+        "(reject_reason column)",
+        f"  flagged: {s.flagged}",
+        *[f"    {cat:<11} {n}" for cat, n in s.by_category.items()],
+        f"rows {s.rows_in}  flagged {s.flagged}  rejected {s.rejected}  "
+        f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s)",
+    ]
+    return "\n".join(lines)
 
 
 def render(s: ScoreSummary) -> str:
@@ -115,5 +205,9 @@ def render(s: ScoreSummary) -> str:
         f"  flagged: {s.flagged} ({pct:.1f}%)",
     ]
     lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
-    lines.append(f"  {s.seconds:.1f} s")
+    rate = s.rows_in / s.seconds if s.seconds else 0.0
+    lines.append(
+        f"rows {s.rows_in}  flagged {s.flagged}  rejected {s.rejected}  "
+        f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s, {s.jobs} job{'s' * (s.jobs > 1)})"
+    )
     return "\n".join(lines)

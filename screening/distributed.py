@@ -1,0 +1,308 @@
+"""The Dask engine: score Parquet exports on a Dask cluster, one row group per partition.
+
+``screening score 'exports/*.parquet' -o scored/ --engine dask [--scheduler ADDRESS]`` builds a
+``dask.dataframe`` with one partition per Parquet row group (read by :func:`_read_piece`, which
+knows each row's line in its file), applies :func:`screening.scoring.score_partition` to every
+partition with ``map_partitions`` and an explicit ``meta``, and writes partitioned Parquet to
+the output directory. Without ``--scheduler`` it starts a ``LocalCluster`` on this machine;
+with one it runs on that ``dask.distributed`` scheduler (its workers need ``screening``
+installed, and the input and output paths must be visible to them, e.g. a shared disk).
+
+The output holds every input row, in input order: scored rows as ``screening score`` writes
+them, plus ``source_file`` and ``reject_reason`` ('' for scored rows; rejected rows have no
+score). One difference from the single-machine engine: ``duplicate_of`` points only within a
+partition, because finding the first copy of a text across a whole file would need a shuffle
+of every text; identical texts still get identical scores.
+
+Dask is an optional dependency: ``pip install 'screening[dask]'``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from screening.bundle import Bundle
+from screening.errors import ScreeningError
+from screening.lexicon import CandidateLexicon
+from screening.readers import _PANDAS_INDEX, LINE_COL, _dedupe_names, find_text_column
+from screening.scoring import OUTPUT_COLUMNS, PostScorer, output_names, score_partition
+
+SOURCE_COL = "source_file"
+
+
+@dataclass
+class DaskSummary:
+    """What a Dask run did; rows_in == scored + rejected."""
+
+    input: str
+    output: str
+    files: int
+    partitions: int
+    scheduler: str
+    text_column: str
+    rows_in: int = 0
+    scored: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    duplicates: int = 0
+    threshold: float = 0.0
+    lexicon: str | None = None
+    by_category: dict[str, int] = field(default_factory=dict)
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One partition: a row group of a Parquet file and the file line of its first row."""
+
+    path: str
+    row_group: int
+    first_line: int
+
+
+def require_dask() -> None:
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise ScreeningError(
+            f"--engine dask needs Dask: pip install 'screening[dask]' (missing: {exc.name})"
+        ) from exc
+
+
+def input_files(pattern: str) -> list[Path]:
+    """Parquet files named by a glob pattern, a directory or one file, sorted by name."""
+    p = Path(pattern)
+    if p.is_dir():
+        files = sorted(p.glob("*.parquet")) + sorted(p.glob("*.pq"))
+    else:
+        files = sorted(Path(f) for f in glob.glob(pattern))
+    if not files:
+        raise ScreeningError(f"no input files match {pattern!r}")
+    wrong = [f for f in files if f.suffix.lower() not in (".parquet", ".pq")]
+    if wrong:
+        raise ScreeningError(
+            f"--engine dask reads Parquet (row groups are its partitions); {wrong[0]} is not "
+            "Parquet. Score CSV/JSONL/XLSX with the local engine, or convert them first."
+        )
+    return files
+
+
+def plan(files: list[Path]) -> tuple[list[str], list[Piece]]:
+    """The shared column names (input order, as the local reader names them) and one
+    :class:`Piece` per row group. Raises ScreeningError when files differ in columns."""
+    import pyarrow.parquet as pq
+
+    columns: list[str] | None = None
+    pieces: list[Piece] = []
+    for f in files:
+        try:
+            meta = pq.ParquetFile(f).metadata
+            names = [n for n in pq.read_schema(f).names if not _PANDAS_INDEX.fullmatch(n)]
+        except Exception as exc:
+            raise ScreeningError(f"{f}: cannot read as parquet: {exc}") from exc
+        names = _dedupe_names([str(n).strip() for n in names])
+        if columns is None:
+            columns = names
+        elif names != columns:
+            raise ScreeningError(
+                f"{f} has columns {names}, but {files[0]} has {columns}; "
+                "score files of different layouts in separate runs"
+            )
+        line = 1
+        for rg in range(meta.num_row_groups):
+            pieces.append(Piece(str(f), rg, line))
+            line += meta.row_group(rg).num_rows
+    assert columns is not None
+    if not pieces:  # only empty files: one empty partition keeps the output's schema
+        pieces.append(Piece(str(files[0]), -1, 1))
+    return columns, pieces
+
+
+def _read_piece(piece: Piece, columns: list[str]) -> pd.DataFrame:
+    """One row group as str columns plus ``line`` and ``source_file``."""
+    import pyarrow.parquet as pq
+
+    if piece.row_group < 0:
+        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    else:
+        pf = pq.ParquetFile(piece.path)
+        stored = [n for n in pf.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
+        frame = pf.read_row_group(piece.row_group, columns=stored).to_pandas()
+        frame = frame.astype(object).where(frame.notna(), "").astype(str).astype(object)
+        frame.columns = columns
+    frame[LINE_COL] = np.arange(piece.first_line, piece.first_line + len(frame), dtype=np.int64)
+    frame[SOURCE_COL] = piece.path
+    return frame
+
+
+def input_meta(columns: list[str]) -> pd.DataFrame:
+    """Empty frame with the dtypes :func:`_read_piece` returns."""
+    meta = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    meta[LINE_COL] = pd.Series([], dtype=np.int64)
+    meta[SOURCE_COL] = pd.Series([], dtype=object)
+    return meta
+
+
+def output_meta(columns: list[str], text_col: str) -> pd.DataFrame:
+    """Empty frame with the columns and dtypes of :func:`_score_piece`'s result."""
+    clash, _ = output_names(columns, text_col)
+    dtypes: dict[str, Any] = {clash.get(c, c): object for c in columns}
+    dtypes.update(
+        {
+            "score": np.float64,
+            "flagged": bool,
+            "category": object,
+            "category_score": np.float64,
+            "duplicate_of": object,
+            "reasons": object,
+            "input_line": np.int64,
+            SOURCE_COL: object,
+            "reject_reason": object,
+        }
+    )
+    assert set(OUTPUT_COLUMNS) <= set(dtypes)
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
+
+
+def arrow_schema(meta: pd.DataFrame) -> Any:
+    """The Parquet schema of the output: text columns as strings, the rest as typed."""
+    import pyarrow as pa
+
+    kinds = {np.dtype(np.float64): pa.float64(), np.dtype(bool): pa.bool_()}
+    kinds[np.dtype(np.int64)] = pa.int64()
+    return pa.schema([(c, kinds.get(np.dtype(t), pa.string())) for c, t in meta.dtypes.items()])
+
+
+def _score_piece(
+    frame: pd.DataFrame, scorer: PostScorer, text_col: str, dtypes: dict[str, Any]
+) -> pd.DataFrame:
+    """Score one partition; ``dtypes``: the output columns in order, with their dtypes."""
+    source = frame[SOURCE_COL].iloc[0] if len(frame) else ""
+    out = score_partition(frame.drop(columns=[SOURCE_COL]), scorer, text_col)
+    out[SOURCE_COL] = source
+    return out[list(dtypes)].astype(dtypes)
+
+
+def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    # one thread per worker process: scoring is Python code that holds the GIL
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster), cluster
+
+
+def score_dask(
+    inputs: str,
+    output_dir: Path,
+    bundle: Bundle,
+    lexicon: CandidateLexicon | None = None,
+    text_col: str | None = None,
+    threshold: float | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
+    workers: int = 2,
+) -> DaskSummary:
+    """Score Parquet ``inputs`` (glob, directory or file) into partitioned Parquet under
+    ``output_dir``, written beside it first and renamed into place when complete."""
+    require_dask()
+    import dask
+    import dask.dataframe as dd
+
+    start = time.perf_counter()
+    files = input_files(inputs)
+    columns, pieces = plan(files)
+    col = find_text_column(columns, text_col)
+    if output_dir.exists() and not force:
+        raise ScreeningError(f"{output_dir} exists; pass --force to overwrite it")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
+    thr = bundle.threshold if threshold is None else float(threshold)
+    scorer = PostScorer(bundle.model, lexicon, thr)
+    meta = output_meta(columns, col)
+    tmp = output_dir.with_name(f".{output_dir.name}.{os.getpid()}.tmp")
+    client, cluster = _client(scheduler, workers)
+    try:
+        ddf = dd.from_map(_read_piece, pieces, columns=columns, meta=input_meta(columns))
+        # the scorer enters the graph once, as one delayed object every partition depends on
+        dtypes = meta.dtypes.to_dict()
+        scored = ddf.map_partitions(
+            _score_piece, dask.delayed(scorer), col, dtypes, meta=meta, align_dataframes=False
+        )
+        scored.to_parquet(tmp, write_index=False, schema=arrow_schema(meta))
+        summary = _summarise(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    os.replace(tmp, output_dir)
+    summary.update(
+        input=inputs,
+        output=str(output_dir),
+        files=len(files),
+        partitions=len(pieces),
+        scheduler=scheduler or f"LocalCluster({workers} workers)",
+        text_column=col,
+        threshold=thr,
+        lexicon=lexicon.source if lexicon else None,
+        seconds=round(time.perf_counter() - start, 2),
+    )
+    return DaskSummary(**summary)
+
+
+_COUNTED = ["flagged", "category", "duplicate_of", "reject_reason"]
+
+
+def _count(path: str) -> dict[str, Any]:
+    """Counts of one written part file (a few columns, not the texts)."""
+    frame = pd.read_parquet(path, columns=_COUNTED)
+    rejected = frame["reject_reason"] != ""
+    flagged = frame[frame["flagged"]]
+    return {
+        "rows_in": len(frame),
+        "scored": int((~rejected).sum()),
+        "rejected": int(rejected.sum()),
+        "flagged": len(flagged),
+        "duplicates": int((frame["duplicate_of"] != "").sum()),
+        "by_category": flagged["category"].value_counts().to_dict(),
+        "reject_reasons": frame.loc[rejected, "reject_reason"]
+        .str.split(":")
+        .str[0]
+        .value_counts()
+        .to_dict(),
+    }
+
+
+def _summarise(out: Path) -> dict[str, Any]:
+    """Totals over the written part files, counted on the cluster, summed here."""
+    import dask
+
+    parts = dask.compute(*[dask.delayed(_count)(str(f)) for f in sorted(out.glob("*.parquet"))])
+    total: dict[str, Any] = {k: 0 for k in ("rows_in", "scored", "rejected", "flagged")}
+    total.update(duplicates=0, by_category=Counter(), reject_reasons=Counter())
+    for part in parts:
+        for k, v in part.items():
+            total[k] = total[k] + (Counter(v) if isinstance(v, dict) else v)
+    for k in ("by_category", "reject_reasons"):
+        total[k] = dict(total[k].most_common())
+    return total
