@@ -9,8 +9,9 @@ import pandas as pd
 class DuplicateIndex:
     """The first input line of every distinct text seen so far.
 
-    Texts are kept as 64-bit hashes with their first line (16 bytes per distinct text, so
-    16 MB per million distinct posts), not as strings. Within one chunk, duplicates are found
+    Texts are kept as 64-bit hashes with their first line (12 bytes per distinct text, so
+    12 MB per million distinct posts; lines are 32-bit until a file passes 4 billion lines),
+    not as strings. Within one chunk, duplicates are found
     by exact text; across chunks, by hash: two different texts sharing a hash (about one chance
     in 10^8 for a million posts) would only mislabel ``duplicate_of``, never a score, because
     every row is scored on its own text.
@@ -18,7 +19,7 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self.keys = np.empty(0, dtype=np.uint64)
-        self.lines = np.empty(0, dtype=np.int64)
+        self.lines = np.empty(0, dtype=np.uint32)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -39,11 +40,13 @@ class DuplicateIndex:
         if len(self.keys):
             pos = np.minimum(np.searchsorted(self.keys, h), len(self.keys) - 1)
             found = self.keys[pos] == h
-            first[found] = self.lines[pos[found]]
+            first[found] = self.lines[pos[found]].astype(np.int64)
         new = ~found & (in_chunk == lines)
         order = np.argsort(h[new], kind="stable")
         new_keys, new_lines = h[new][order], lines[new][order]
         at = np.searchsorted(self.keys, new_keys)
+        if len(new_lines) and new_lines.max() > np.iinfo(self.lines.dtype).max:
+            self.lines = self.lines.astype(np.int64)
         self.keys = np.insert(self.keys, at, new_keys)
         self.lines = np.insert(self.lines, at, new_lines)
         return first

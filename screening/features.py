@@ -33,8 +33,8 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 # Distinct words kept in a character cache; past this the cache restarts, so memory stays flat
-# on endless streams of new spellings (about 150 bytes a word, 15 MB when full).
-WORD_CACHE_LIMIT = 100_000
+# on endless streams of new spellings (about 150 bytes a word, 8 MB when full).
+WORD_CACHE_LIMIT = 50_000
 
 
 def _tfidf(counts: sp.csr_matrix, vec: TfidfVectorizer) -> sp.csr_matrix:

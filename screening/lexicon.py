@@ -91,9 +91,28 @@ _MIN_HASHTAG_AFFIX = 6
 
 
 @functools.cache
-def _nonspacing_marks() -> dict[int, None]:
-    """str.translate table deleting every non-spacing mark (category Mn)."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Mn"}
+def _nonspacing_marks() -> re.Pattern[str]:
+    """A character class of every non-spacing mark (category Mn): one regex pass deletes
+    them, several times faster than str.translate with a table."""
+    marks = [cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Mn"]
+    ranges = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+
+    def charset(spans: list[list[int]]) -> str:
+        return "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in spans
+        )
+
+    # the regex engine tests a class of BMP characters with a bitmap, but scans a list of
+    # ranges once any range lies beyond U+FFFF: keep the two apart
+    bmp = charset([r for r in ranges if r[1] <= 0xFFFF])
+    astral = charset([r for r in ranges if r[1] > 0xFFFF])
+    return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]")
 
 
 def strip_accents(text: str) -> str:
@@ -101,7 +120,7 @@ def strip_accents(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", decomposed.translate(_nonspacing_marks()))
+    return unicodedata.normalize("NFC", _nonspacing_marks().sub("", decomposed))
 
 
 def term_key(term: str) -> str:

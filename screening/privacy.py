@@ -19,7 +19,10 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from screening.errors import ScreeningError
 
@@ -71,6 +74,24 @@ def unguard_cell(value: object) -> object:
     return value
 
 
+_TRIGGER_START = "^[" + re.escape("".join(_TRIGGERS)) + "]"
+
+
+def _starts_with_trigger(column: pd.Series) -> np.ndarray:
+    """(n,) bool: cells that are strings starting with a formula trigger, found by Arrow's
+    regex kernel (a Python-level check of every cell costs more than the rest of a write)."""
+    try:
+        arr = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all strings: check cell by cell
+        return np.fromiter(
+            (isinstance(v, str) and v.startswith(_TRIGGERS) for v in column),
+            dtype=bool,
+            count=len(column),
+        )
+    hit = pc.match_substring_regex(arr, _TRIGGER_START)
+    return hit.fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell passed through :func:`guard_cell`."""
     out = frame.copy()
@@ -78,10 +99,7 @@ def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             # only cells that start with a trigger can change: find them in one vectorised
             # pass, then guard those few
-            try:
-                risky = out[col].str.startswith(_TRIGGERS, na=False).to_numpy(dtype=bool)
-            except AttributeError:  # an object column without strings
-                continue
+            risky = _starts_with_trigger(out[col])
             if risky.any():
                 out.loc[risky, col] = out.loc[risky, col].map(guard_cell)
     return out

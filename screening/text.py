@@ -125,12 +125,12 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
     return " ".join(s.split())
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 15)
 def _normalize_word(s: str) -> str:
     """Steps 5-8 for one whitespace-free word: none of their patterns can match across
     whitespace, so applying them word by word equals applying them to the whole post, and
-    words repeat, so each distinct word is worked out once (a bounded cache of 65,536
-    words, about 12 MB when full)."""
+    words repeat, so each distinct word is worked out once (a bounded cache of 32,768
+    words, about 6 MB when full)."""
     if not s.isascii():
         s = _EMOJI_NOISE.sub("", s)
         s = _EMOJI.sub(r" \g<0> ", s)

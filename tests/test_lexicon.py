@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from screening import paths
 from screening.errors import ScreeningError
-from screening.lexicon import CandidateLexicon, tagline_parts
+from screening.lexicon import CandidateLexicon, strip_accents, tagline_parts
 
 DOC = {
     "election": "Pilgub Contoh 2024",
@@ -103,3 +105,10 @@ def test_tagline_fragments_get_their_own_token() -> None:
     # two-word taglines have no fragments; fragments under 7 letters are too common to type
     assert tagline_parts("Ayo Maju") == []
     assert tagline_parts("Kita Ok Bersama") == ["Ok Bersama"]
+
+
+def test_strip_accents_removes_every_nonspacing_mark_and_nothing_else() -> None:
+    marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Mn"]
+    assert any(ord(m) > 0xFFFF for m in marks)  # astral marks take a separate regex branch
+    assert strip_accents("a" + "".join(marks) + "b😀𝄞") == "ab😀𝄞"
+    assert strip_accents("Pemilú Kepala Daérah ☝️") == "Pemilu Kepala Daerah ☝"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from screening.bundle import load_bundle
 from screening.duplicates import DuplicateIndex
 from screening.features import FastFeatures
 from screening.lexicon import CandidateLexicon
+from screening.parallel import ordered_map
 from screening.readers import open_table, read_table
 from screening.scoring import score_file
 from screening.text import normalize_many
@@ -200,3 +202,13 @@ def test_cli_jobs_and_chunks_print_the_final_line_and_no_progress_in_pipes(
     last = r.stdout.strip().splitlines()[-1]
     assert last.startswith("rows 557  flagged ") and "rejected 4" in last and "2 jobs" in last
     assert "\x1b" not in r.stderr and "rows/s" not in r.stderr  # no bar when not a terminal
+
+
+def _slow_times(state: int, payload: int) -> int:
+    time.sleep(0.02 * (payload % 3))  # later items often finish first
+    return state * payload
+
+
+def test_ordered_map_keeps_input_order_with_workers_and_local_help() -> None:
+    got = list(ordered_map(_slow_times, 3, ((i, i) for i in range(40)), jobs=2))
+    assert got == [(i, 3 * i) for i in range(40)]
