@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MODEL := models/default
 
-.PHONY: setup demo test lint data check-data train realdata clean
+.PHONY: setup demo test lint data check-data train realdata bench bench-rss bench-dask clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,26 @@ realdata: $(STAMP)
 	  $(BIN)/screening score "$$f" -o "out/realdata/$$(basename "$$f").scored.csv" \
 	    --model $(MODEL) --force --json || exit 1; \
 	done | $(BIN)/python -m screening.cli.realdata_table
+
+# Throughput, peak RSS, eval AP of `screening score` vs a fastText baseline on N generated posts
+# (results in bench/results/). `make bench-rss` checks peak RSS at 100k vs 1M posts.
+N ?= 200000
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --n $(N)
+
+bench-rss: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --sizes 100000,1000000
+
+# Local engine vs Dask engine (LocalCluster) on the same N posts as Parquet.
+bench-dask: $(BENCH_STAMP)
+	@test -f $(MODEL)/card.json || $(BIN)/screening train --out $(MODEL)
+	$(BIN)/python -m bench.engines --n $(N)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

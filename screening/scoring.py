@@ -289,7 +289,9 @@ def score_file(
     text), ``reasons`` (for flagged rows: the terms that raised the score and the guidance
     category they match) and ``input_line``, in input order. ``chunk_rows`` rows are read,
     scored and written at a time; ``jobs`` worker processes score chunks in parallel. The
-    output does not depend on either.
+    output does not depend on either. Workers are started by multiprocessing's forkserver, so
+    a script that calls this with ``jobs > 1`` must guard its entry point with
+    ``if __name__ == "__main__":`` (the workers import the main module).
     """
     start = time.perf_counter()
     thr = bundle.threshold if threshold is None else float(threshold)
