@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class TextCodes:
+    """n texts as ``codes`` (n,) int into ``distinct`` (d texts, in order of first
+    appearance), with ``first`` (d,) the row index of each distinct text's first occurrence."""
+
+    codes: np.ndarray
+    distinct: list[str]
+    first: np.ndarray
+
+
+def encode_texts(texts: list[str]) -> TextCodes:
+    """Codes of n texts; identical texts share a code (exact string equality)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts)
+    )
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.zeros(0, np.int64)
+    return TextCodes(codes, list(index), first)
 
 
 class DuplicateIndex:
@@ -11,10 +33,10 @@ class DuplicateIndex:
 
     Texts are kept as 64-bit hashes with their first line (12 bytes per distinct text, so
     12 MB per million distinct posts; lines are 32-bit until a file passes 4 billion lines),
-    not as strings. Within one chunk, duplicates are found
-    by exact text; across chunks, by hash: two different texts sharing a hash (about one chance
-    in 10^8 for a million posts) would only mislabel ``duplicate_of``, never a score, because
-    every row is scored on its own text.
+    not as strings. Within one chunk, duplicates are found by exact text; across chunks, by
+    hash: two different texts sharing a hash (about one chance in 10^8 for a million posts)
+    would only mislabel ``duplicate_of``, never a score, because every row is scored on its
+    own text.
     """
 
     def __init__(self) -> None:
@@ -24,26 +46,21 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def first_lines(self, texts: pd.Series, lines: np.ndarray) -> np.ndarray:
-        """(n,) first line of each of n texts (its own line when it is new); records them.
-
-        texts: n str in input order; lines: (n,) int input lines, increasing.
-        """
+    def first_lines(self, distinct: list[str], lines: np.ndarray) -> np.ndarray:
+        """(d,) first input line of each of d distinct texts, given ``lines`` (d,) the line
+        where each occurs first in this chunk; records the texts not seen before."""
         lines = np.asarray(lines, dtype=np.int64)
         if not len(lines):
             return lines
-        in_chunk = pd.Series(lines).groupby(texts.to_numpy(), sort=False).transform("first")
-        in_chunk = in_chunk.to_numpy(dtype=np.int64)
-        h = pd.util.hash_array(texts.to_numpy(dtype=object))
+        h = pd.util.hash_array(np.asarray(distinct, dtype=object))
+        first = lines.copy()
         found = np.zeros(len(h), dtype=bool)
-        first = in_chunk.copy()
         if len(self.keys):
             pos = np.minimum(np.searchsorted(self.keys, h), len(self.keys) - 1)
             found = self.keys[pos] == h
             first[found] = self.lines[pos[found]].astype(np.int64)
-        new = ~found & (in_chunk == lines)
-        order = np.argsort(h[new], kind="stable")
-        new_keys, new_lines = h[new][order], lines[new][order]
+        order = np.argsort(h[~found], kind="stable")
+        new_keys, new_lines = h[~found][order], lines[~found][order]
         at = np.searchsorted(self.keys, new_keys)
         if len(new_lines) and new_lines.max() > np.iinfo(self.lines.dtype).max:
             self.lines = self.lines.astype(np.int64)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import Bundle
-from screening.duplicates import DuplicateIndex
+from screening.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.explain import reason_text, reasons
 from screening.guidance import Guidance, load_guidance
 from screening.lexicon import CandidateLexicon
@@ -180,43 +180,36 @@ def prepare(
     return out, rejects
 
 
-def distinct_texts(frame: pd.DataFrame, text_col: str) -> list[str]:
-    """The chunk's distinct texts, in order of first appearance."""
-    return list(dict.fromkeys(frame[text_col].tolist()))
-
-
 def assemble(
-    frame: pd.DataFrame,
-    text_col: str,
-    distinct: list[str],
-    scored: ScoredTexts,
-    first_line: np.ndarray,
+    frame: pd.DataFrame, texts: TextCodes, scored: ScoredTexts, first_line: np.ndarray
 ) -> pd.DataFrame:
     """Output rows: the input columns, then score, flagged, category, category_score,
     duplicate_of (input line of the first identical text, '' for a first occurrence),
-    reasons, and input_line last."""
-    by_text = pd.DataFrame(
-        {
-            "score": scored.score,
-            "flagged": scored.flagged,
-            "category": scored.category,
-            "category_score": scored.category_score,
-            "reasons": scored.reasons,
-        },
-        index=pd.Index(distinct, dtype=object),
-    )
-    looked_up = by_text.loc[frame[text_col].to_numpy()]
+    reasons, and input_line last. ``scored`` holds the results of ``texts.distinct``;
+    ``first_line`` (n,) each row's first line with the same text."""
+    at = texts.codes
     out = frame.drop(columns=["input_line"])
-    out["score"] = looked_up["score"].to_numpy(dtype=np.float64)
-    out["flagged"] = looked_up["flagged"].to_numpy(dtype=bool)
-    out["category"] = looked_up["category"].to_numpy(dtype=object)
-    out["category_score"] = looked_up["category_score"].to_numpy(dtype=np.float64)
+    out["score"] = scored.score[at]
+    out["flagged"] = scored.flagged[at]
+    out["category"] = scored.category[at]
+    out["category_score"] = scored.category_score[at]
     lines = frame["input_line"].to_numpy(dtype=np.int64)
     is_dup = first_line != lines
     out["duplicate_of"] = np.where(is_dup, first_line.astype(str), "").astype(object)
-    out["reasons"] = looked_up["reasons"].to_numpy(dtype=object)
+    out["reasons"] = scored.reasons[at]
     out["input_line"] = lines
     return out
+
+
+def mark_duplicates(
+    frame: pd.DataFrame, text_col: str, index: DuplicateIndex
+) -> tuple[TextCodes, np.ndarray]:
+    """The chunk's texts as codes, and (n,) the first input line of each row's text, in this
+    chunk or (through ``index``) an earlier one."""
+    texts = encode_texts(frame[text_col].tolist())
+    lines = frame["input_line"].to_numpy(dtype=np.int64)
+    first = index.first_lines(texts.distinct, lines[texts.first])
+    return texts, first[texts.codes]
 
 
 def score_partition(frame: pd.DataFrame, scorer: PostScorer, text_col: str) -> pd.DataFrame:
@@ -229,10 +222,8 @@ def score_partition(frame: pd.DataFrame, scorer: PostScorer, text_col: str) -> p
     """
     clash, col = output_names([c for c in frame.columns if c != LINE_COL], text_col)
     kept, rejects = prepare(frame, col, clash)
-    distinct = distinct_texts(kept, col)
-    scored = scorer.score(distinct)
-    first = DuplicateIndex().first_lines(kept[col], kept["input_line"].to_numpy())
-    out = assemble(kept, col, distinct, scored, first)
+    texts, first = mark_duplicates(kept, col, DuplicateIndex())
+    out = assemble(kept, texts, scorer.score(texts.distinct), first)
     out["reject_reason"] = ""
     if rejects:
         lines = {r.line: r.reason for r in rejects}
@@ -262,7 +253,7 @@ class _Chunk:
     frame: pd.DataFrame
     rejects: list[Reject]
     rows_in: int
-    distinct: list[str]
+    texts: TextCodes
     first_line: np.ndarray
     position: int
 
@@ -323,12 +314,11 @@ def score_file(
     def prepared() -> Iterator[tuple[_Chunk, list[str]]]:
         for chunk in stream:
             frame, rejects = prepare(chunk.frame, col, clash)
-            first = duplicates.first_lines(frame[col], frame["input_line"].to_numpy())
-            distinct = distinct_texts(frame, col)
+            texts, first = mark_duplicates(frame, col, duplicates)
             meta = _Chunk(
-                frame, chunk.rejects + rejects, chunk.rows_in, distinct, first, stream.position()
+                frame, chunk.rejects + rejects, chunk.rows_in, texts, first, stream.position()
             )
-            yield meta, distinct
+            yield meta, texts.distinct
 
     with (
         TableWriter(output_path, force, formula_guard) as writer,
@@ -336,7 +326,7 @@ def score_file(
         RowProgress(stream.size, enabled=progress) as bar,
     ):
         for meta, scored in ordered_map(_score_texts, scorer, prepared(), jobs):
-            out = assemble(meta.frame, col, meta.distinct, scored, meta.first_line)
+            out = assemble(meta.frame, meta.texts, scored, meta.first_line)
             if pseudonym_key is not None:
                 out, summary.pseudonymized = pseudonymize(out, pseudonym_key)
             writer.write(out)

@@ -7,7 +7,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +19,7 @@ from screening.features import FastFeatures
 from screening.lexicon import CandidateLexicon
 from screening.parallel import ordered_map
 from screening.readers import open_table, read_table
-from screening.scoring import score_file
+from screening.scoring import mark_duplicates, score_file
 from screening.text import normalize_many
 from screening.writers import TableWriter
 from tests.conftest import run_cli
@@ -127,10 +126,14 @@ def test_fast_features_equal_on_random_text(small_model: Path, texts: list[str])
 
 def test_duplicate_index_points_at_first_line_across_chunks() -> None:
     idx = DuplicateIndex()
-    a = idx.first_lines(pd.Series(["x", "y", "x"]), np.array([2, 3, 4]))
-    b = idx.first_lines(pd.Series(["y", "z", "z", "x"]), np.array([5, 6, 9, 10]))
-    assert a.tolist() == [2, 3, 2]
-    assert b.tolist() == [3, 6, 6, 2]
+    chunks = [(["x", "y", "x"], [2, 3, 4]), (["y", "z", "z", "x"], [5, 6, 9, 10])]
+    got = []
+    for texts, lines in chunks:
+        frame = pd.DataFrame({"t": texts, "input_line": lines})
+        codes, first = mark_duplicates(frame, "t", idx)
+        assert [codes.distinct[c] for c in codes.codes] == texts
+        got.append(first.tolist())
+    assert got == [[2, 3, 2], [3, 6, 6, 2]]
     assert len(idx) == 3
 
 
