@@ -128,7 +128,12 @@ def command(
     reason: unreadable row, empty text, ...). Identical texts are scored once and marked
     with duplicate_of. A flag is a lead for a human reviewer, never a finding.
 
+    Large exports stream in chunks through --jobs processes; Parquet on a cluster:
+    --engine dask.
+
     Example:  screening score posts.csv -o scored.csv --candidates pilgub.yaml
+
+    Example:  screening score 'exports/*.parquet' -o scored/ -c pilgub.yaml --engine dask
     """
     bundle = open_model(model)
     lexicon = open_lexicon(candidates)
