@@ -112,7 +112,12 @@ def plan(files: list[Path]) -> tuple[list[str], list[Piece]]:
             names = [n for n in pq.read_schema(f).names if not _PANDAS_INDEX.fullmatch(n)]
         except Exception as exc:
             raise ScreeningError(f"{f}: cannot read as parquet: {exc}") from exc
-        names = _dedupe_names([str(n).strip() for n in names])
+        # the engine adds these two columns; an input column of the same name is kept as
+        # <name>_input rather than overwritten
+        names = [
+            f"{n}_input" if n in (SOURCE_COL, "reject_reason") else n
+            for n in _dedupe_names([str(n).strip() for n in names])
+        ]
         if columns is None:
             columns = names
         elif names != columns:

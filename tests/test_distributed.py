@@ -109,3 +109,13 @@ def test_cli_dask_engine_refuses_csv_and_an_existing_output(
         "--engine", "dask", "-m", str(small_model),
     )  # fmt: skip
     assert r.returncode == 1 and "--force" in r.stderr
+
+
+def test_input_columns_named_like_engine_columns_are_kept(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": ["a"], "source_file": ["kept"], "reject_reason": ["x"]})
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "p.parquet")
+    columns, pieces = plan([tmp_path / "p.parquet"])
+    assert columns == ["text", "source_file_input", "reject_reason_input"]
+    got = _read_piece(pieces[0], columns)
+    assert got.loc[0, "source_file_input"] == "kept"
+    assert got.loc[0, "source_file"] == str(tmp_path / "p.parquet")
