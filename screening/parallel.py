@@ -14,7 +14,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from screening.errors import ScreeningError
 
 M = TypeVar("M")
 P = TypeVar("P")
@@ -73,5 +76,10 @@ def ordered_map(
         while pending:
             done_meta, future = pending.popleft()
             yield done_meta, future.result()
+    except BrokenProcessPool as exc:
+        raise ScreeningError(
+            "a worker process died (killed, or out of memory?); nothing was written. "
+            "Run again with fewer --jobs or a smaller --chunk-rows."
+        ) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from screening import paths
 from screening.bundle import load_bundle
 from screening.duplicates import DuplicateIndex
+from screening.errors import ScreeningError
 from screening.features import FastFeatures
 from screening.lexicon import CandidateLexicon
 from screening.parallel import ordered_map
@@ -215,3 +217,14 @@ def _slow_times(state: int, payload: int) -> int:
 def test_ordered_map_keeps_input_order_with_workers_and_local_help() -> None:
     got = list(ordered_map(_slow_times, 3, ((i, i) for i in range(40)), jobs=2))
     assert got == [(i, 3 * i) for i in range(40)]
+
+
+def _die_on_seven(state: int, payload: int) -> int:
+    if payload == 7:
+        os._exit(1)  # a worker killed mid-run (the OOM killer, say)
+    return state * payload
+
+
+def test_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
+    with pytest.raises(ScreeningError, match="worker process died"):
+        list(ordered_map(_die_on_seven, 3, ((i, i) for i in range(20)), jobs=2))
