@@ -34,7 +34,7 @@ import pandas as pd
 from screening.bundle import Bundle
 from screening.errors import ScreeningError
 from screening.lexicon import CandidateLexicon
-from screening.readers import _PANDAS_INDEX, LINE_COL, _dedupe_names, find_text_column
+from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
 from screening.scoring import OUTPUT_COLUMNS, PostScorer, output_names, score_partition
 
 SOURCE_COL = "source_file"
@@ -145,7 +145,7 @@ def _read_piece(piece: Piece, columns: list[str]) -> pd.DataFrame:
         pf = pq.ParquetFile(piece.path)
         stored = [n for n in pf.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
         frame = pf.read_row_group(piece.row_group, columns=stored).to_pandas()
-        frame = frame.astype(object).where(frame.notna(), "").astype(str).astype(object)
+        frame = _as_str(frame).astype(object)
         frame.columns = columns
     frame[LINE_COL] = np.arange(piece.first_line, piece.first_line + len(frame), dtype=np.int64)
     frame[SOURCE_COL] = piece.path

@@ -129,19 +129,18 @@ class TableStream:
     replaced_chars: int = 0
     delimiter: str | None = None
     size: int = 0
-    unit: str = "bytes"
     _counter: _CountingReader | None = None
-    _rows_seen: list[int] = field(default_factory=lambda: [0])
+    _rows_seen: int = 0
 
     def __iter__(self) -> Iterator[Chunk]:
         for chunk in self.chunks:
-            self._rows_seen[0] += chunk.rows_in
+            self._rows_seen += chunk.rows_in
             yield chunk
 
     def position(self) -> int:
         if self._counter is not None:
             return self._counter.count
-        return self._rows_seen[0]
+        return self._rows_seen
 
 
 class _CountingReader(io.RawIOBase):
@@ -358,9 +357,7 @@ def _open_csv(path: Path, chunk_rows: int) -> TableStream:
         yield Chunk(_frame(rows, header, lines), rejects, rows_in)
 
     size = os.path.getsize(path)
-    return TableStream(
-        path, header, chunks(), encoding, replaced, delim, size, "bytes", _counter=counter
-    )
+    return TableStream(path, header, chunks(), encoding, replaced, delim, size, _counter=counter)
 
 
 def _json_cell(v: object) -> str:
@@ -424,9 +421,7 @@ def _open_jsonl(path: Path, chunk_rows: int) -> TableStream:
         yield Chunk(_records_frame(records, columns, lines), rejects, rows_in)
 
     size = os.path.getsize(path)
-    return TableStream(
-        path, columns, chunks(), encoding, replaced, None, size, "bytes", _counter=counter
-    )
+    return TableStream(path, columns, chunks(), encoding, replaced, None, size, _counter=counter)
 
 
 def _lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -464,7 +459,7 @@ def _stream_frame(
             part[LINE_COL] = np.arange(first_line + start, first_line + start + len(part))
             yield Chunk(part, [], len(part))
 
-    return TableStream(path, columns, chunks(), encoding, replaced, None, len(frame), "rows")
+    return TableStream(path, columns, chunks(), encoding, replaced, None, len(frame))
 
 
 def _as_str(frame: pd.DataFrame) -> pd.DataFrame:
@@ -492,7 +487,7 @@ def _open_parquet(path: Path, chunk_rows: int) -> TableStream:
         if empty:
             yield Chunk(_frame([], names, []), [], 0)
 
-    return TableStream(path, names, chunks(), "binary", 0, None, pf.metadata.num_rows, "rows")
+    return TableStream(path, names, chunks(), "binary", 0, None, pf.metadata.num_rows)
 
 
 def open_table(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableStream:

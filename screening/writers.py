@@ -239,7 +239,6 @@ class RejectsWriter(_AtomicWriter):
 
     def __init__(self, path: str | Path, force: bool = True) -> None:
         self._cm = atomic_path(Path(path), force)
-        self.count = 0
 
     def __enter__(self) -> RejectsWriter:
         tmp = self._cm.__enter__()
@@ -250,7 +249,6 @@ class RejectsWriter(_AtomicWriter):
 
     def write(self, rejects: list[Reject]) -> None:
         self._csv.writerows((r.line, r.reason) for r in rejects)
-        self.count += len(rejects)
 
     def _finish(self) -> None:
         self._fh.close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -151,10 +152,7 @@ def command(
             scheduler,
             workers=jobs or available_cores(),
         )
-        if as_json:
-            typer.echo(json.dumps(asdict(dsum), ensure_ascii=False))
-        elif not quiet:
-            typer.echo(render_dask(dsum))
+        report(dsum, render_dask, as_json, quiet)
         return
     if scheduler:
         raise ScreeningError("--scheduler needs --engine dask")
@@ -173,10 +171,15 @@ def command(
         chunk_rows=chunk_rows,
         progress=not (quiet or as_json),
     )
+    report(summary, render, as_json, quiet)
+
+
+def report(summary: Any, show: Callable[[Any], str], as_json: bool, quiet: bool) -> None:
+    """Print a run's summary: one JSON object, the readable form, or nothing."""
     if as_json:
         typer.echo(json.dumps(asdict(summary), ensure_ascii=False))
     elif not quiet:
-        typer.echo(render(summary))
+        typer.echo(show(summary))
 
 
 def render_dask(s: DaskSummary) -> str:
