@@ -24,6 +24,7 @@ import joblib
 from screening.errors import ScreeningError
 from screening.io import _umask, atomic_write
 from screening.model import PartisanModel
+from screening.schema import check_card
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
@@ -131,7 +132,9 @@ def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path)
 
 
 def read_card(model_dir: str | Path) -> dict[str, Any]:
-    """Read and minimally check a bundle's card.json."""
+    """Read a bundle's card.json and validate it against :data:`screening.schema.CARD_SCHEMA`
+    (threshold a finite number in [0, 1], model_file a plain name, required keys present, the
+    keys the code reads of the right type); any violation is a one-line ScreeningError."""
     d = Path(model_dir)
     card_path = d / CARD_FILE
     if not d.exists():
@@ -146,23 +149,42 @@ def read_card(model_dir: str | Path) -> dict[str, Any]:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ScreeningError(f"{d}: no {CARD_FILE}; is this a model bundle?") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ScreeningError(f"{card_path}: corrupt card ({exc})") from exc
     if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
         raise ScreeningError(f"{card_path}: not a {CARD_FORMAT} card")
-    for key in ("model_sha256", "threshold"):
-        if key not in card:
-            raise ScreeningError(f"{card_path}: missing '{key}'")
+    check_card(card, str(card_path))
     return card
 
 
+def _model_path(model_dir: Path, card: dict[str, Any]) -> Path:
+    """The model file a (validated) card names, refused unless it is a file directly inside
+    ``model_dir``: a card is data, and joblib runs code on load, so a card must not be able to
+    point the loader at a file elsewhere (absolute path, ``..``, a symlink leading out)."""
+    name = card.get("model_file", MODEL_FILE)
+    # the schema already refuses separators and ".."; checked again here because loading
+    # a file outside the bundle is the one thing this function exists to prevent
+    if Path(name).name != name or name in ("", ".", ".."):
+        raise ScreeningError(
+            f"{model_dir}: card's model_file {name!r} is not a plain file name in the bundle"
+        )
+    path = model_dir / name
+    if not path.is_file():
+        raise ScreeningError(f"{model_dir}: model file {name} is missing")
+    if path.resolve().parent != model_dir.resolve():
+        raise ScreeningError(
+            f"{model_dir}: model file {name} is a link to a file outside the bundle "
+            f"({path.resolve()}); refusing to load it"
+        )
+    return path
+
+
 def load_bundle(model_dir: str | Path) -> Bundle:
-    """Verify the model file's sha256 against the card, then load it."""
+    """Check the card, that its model file is a plain file in ``model_dir`` and that the
+    file's sha256 matches the card, then load it."""
     d = Path(model_dir)
     card = read_card(d)
-    model_path = d / card.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ScreeningError(f"{d}: model file {model_path.name} is missing")
+    model_path = _model_path(d, card)
     digest = sha256_file(model_path)
     if digest != card["model_sha256"]:
         raise ScreeningError(

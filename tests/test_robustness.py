@@ -119,7 +119,9 @@ def test_pseudonymize_replaces_authors_consistently(small_model: Path, tmp_path:
     assert df["username"].tolist() == [pseudonym("budi_asn", key.encode())] * 2 + [
         pseudonym("sari", key.encode())
     ]
-    assert df["tweet_url"][0] == f"https://x.com/{pseudonym('budi_asn', key.encode())}/status/1"
+    assert df["tweet_url"][0] == (
+        f"https://x.com/{pseudonym('budi_asn', key.encode())}/status/{pseudonym('1', key.encode())}"
+    )
     no_key = run_cli(
         "score",
         str(src),
