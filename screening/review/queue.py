@@ -6,12 +6,19 @@ Reviewers fill ``decision`` (partisan / not_partisan / unsure), optionally
 ``reviewer_category`` and ``note``; :func:`read_decisions` turns the sheet back into
 :class:`~screening.review.store.Decision` rows keyed by file hash + row, so re-importing the same
 sheet adds nothing twice.
+
+The scored input may be one file or the directory of Parquet part files the Dask engine writes;
+rows it kept as rejected (a non-empty ``reject_reason``, no score) are skipped and counted, and
+any other row whose ``score`` is not a number is an error naming its line. XLSX queues show
+control characters XML cannot hold as their Unicode control pictures
+(:func:`screening.cells.xlsx_text`); text comes back as written when the sheet is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import now_iso, sha256_file
+from screening.cells import xlsx_text
 from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
 from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
@@ -41,6 +49,66 @@ CONTEXT_COLUMNS = (
     "platform",
 )
 REVIEW_COLUMNS = ("decision", "reviewer_category", "note")
+# where each row of a scored input came from (file name when reading a directory of parts),
+# for error messages; never written to the queue
+PART_COL = "_scored_part"
+
+
+def _natural_key(path: Path) -> list[object]:
+    # part.2.parquet before part.10.parquet
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
+def read_scored(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A scored table (as written by `screening score`), from one file or from a directory of
+    Parquet part files (the Dask engine's output: every ``*.parquet`` in it, in name order,
+    numbers compared as numbers).
+
+    Returns the rows (columns as str, plus ``line``, the row's line in its file, and
+    :data:`PART_COL`) and the rows that could not be read, as ``"FILE: line N: reason"``.
+    """
+    path = Path(path)
+    parts = [path]
+    if path.is_dir():
+        parts = sorted((p for p in path.glob("*.parquet") if p.is_file()), key=_natural_key)
+        if not parts:
+            raise ScreeningError(f"{path} is a directory without *.parquet part files")
+    frames, unreadable = [], []
+    for part in parts:
+        table = read_table(part)
+        table.frame[PART_COL] = str(part)
+        frames.append(table.frame)
+        unreadable += [f"{part}: line {r.line}: {r.reason}" for r in table.rejects]
+    if len(frames) == 1:
+        return frames[0], unreadable
+    columns = frames[0].columns
+    for part, frame in zip(parts, frames, strict=True):
+        if list(frame.columns) != list(columns):
+            raise ScreeningError(f"{part}: its columns differ from those of {parts[0]}")
+    return pd.concat(frames, ignore_index=True), unreadable
+
+
+def _scores(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(scores as float, rejected-row mask): rows with a non-empty ``reject_reason`` are the
+    rejected rows of a Dask output (no score); any other row must hold a finite number."""
+    rejected = (
+        df["reject_reason"].fillna("").astype(str).str.strip() != ""
+        if "reject_reason" in df.columns
+        else pd.Series(False, index=df.index)
+    )
+    score = pd.to_numeric(df["score"], errors="coerce")
+    bad = ~rejected & ~np.isfinite(score.to_numpy(dtype=float))
+    if bad.any():
+        i = df.index[bad.to_numpy()][0]
+        where = f"line {df.at[i, LINE_COL]}" if LINE_COL in df.columns else f"row {i + 1}"
+        if PART_COL in df.columns:
+            where = f"{df.at[i, PART_COL]}: {where}"
+        value = str(df.at[i, "score"])
+        raise ScreeningError(
+            f"{where}: score {value[:40]!r} is not a number "
+            f"({int(bad.sum())} such rows; is this the output of `screening score`?)"
+        )
+    return score, rejected
 
 
 def build_queue(
@@ -52,16 +120,25 @@ def build_queue(
     near_width: float = 0.25,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The review queue of a scored table (as written by `screening score`)."""
+    """The review queue of a scored table (as written by `screening score`, or read by
+    :func:`read_scored`): flagged rows by score, then the near-threshold sample.
+
+    Rejected rows (non-empty ``reject_reason``) are skipped; their count is in
+    ``queue.attrs["rejected_skipped"]``. Raises :class:`ScreeningError` naming the first row
+    whose score is not a number.
+    """
     for col in ("score", "flagged", "category"):
         if col not in scored.columns:
             raise ScreeningError(
                 f"not a scored file: no '{col}' column (run `screening score` first)"
             )
-    text_col = find_text_column([c for c in scored.columns if c not in ("reasons", "category")])
+    text_col = find_text_column(
+        [c for c in scored.columns if c not in ("reasons", "category", PART_COL)]
+    )
     id_col = next((c for c in ID_COLUMNS if c in scored.columns), "input_line")
-    df = scored.copy()
-    df["score"] = df["score"].astype(float)
+    score, rejected = _scores(scored)
+    df = scored[~rejected.to_numpy()].copy()
+    df["score"] = score[~rejected.to_numpy()]
     is_flagged = df["flagged"].astype(str).str.lower().isin(["true", "1"])
     flagged = df[is_flagged].sort_values("score", ascending=False).assign(sample="flagged")
     near_pool = df[~is_flagged & (df["score"] >= threshold - near_width)]
@@ -89,6 +166,7 @@ def build_queue(
     out["threshold"] = threshold
     for col in REVIEW_COLUMNS:
         out[col] = ""
+    out.attrs["rejected_skipped"] = int(rejected.sum())
     return out
 
 
@@ -105,9 +183,10 @@ def write_queue(queue: pd.DataFrame, path: Path, force: bool = False) -> None:
         wb = Workbook()
         ws = wb.active
         ws.title = "queue"
-        ws.append(list(queue.columns))
-        for row in queue.itertuples(index=False, name=None):
-            ws.append(list(row))
+        rows = [list(queue.columns), *queue.itertuples(index=False, name=None)]
+        for row in rows:
+            # XML cannot hold most control characters: show them as control pictures
+            ws.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
             for c in ws[ws.max_row]:
                 if isinstance(c.value, str):
                     c.data_type = "s"  # text, never a formula
@@ -172,11 +251,13 @@ def read_decisions(path: Path, reviewer: str) -> ImportReport:
         if category and category not in CATEGORIES:
             report.invalid.append(f"line {line}: reviewer_category {category!r} is not a category")
             continue
-        text = _unguard(str(row["text"]))
+        # the readers undo the CSV formula guard and the XLSX control pictures: the text is
+        # stored exactly as it was scored
+        text = str(row["text"])
         key = hashlib.sha256(f"{file_hash}|{line}|{reviewer.strip()}".encode()).hexdigest()
         report.decisions.append(
             Decision(
-                post_id=_unguard(str(row["post_id"])),
+                post_id=str(row["post_id"]),
                 text=text,
                 reviewer=reviewer.strip(),
                 decision=decision,
@@ -193,12 +274,6 @@ def read_decisions(path: Path, reviewer: str) -> ImportReport:
             )
         )
     return report
-
-
-def _unguard(v: str) -> str:
-    from screening.privacy import unguard_cell
-
-    return str(unguard_cell(v))
 
 
 def _float(v: object) -> float | None:

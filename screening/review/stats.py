@@ -73,12 +73,21 @@ def stats(store: Store) -> dict[str, Any]:
     return out
 
 
+LABEL_COLUMNS = ("text", "label", "category", "post_id", "text_sha256", "reviewer", "decided_at")
+
+
 def export_labels(store: Store) -> pd.DataFrame:
     """Current decisions as training labels: per post, the latest partisan/not_partisan decision
     of any reviewer (unsure is left out).
 
-    Columns: text, label, category, post_id, text_sha256, reviewer, decided_at."""
+    Columns: text, label, category, post_id, text_sha256, reviewer, decided_at; no rows (but
+    these columns) when there are no sure decisions."""
     cur = current_frame(store)
+    if not len(cur):
+        # an empty store: the header alone, so retrain and scripts see the expected columns
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LABEL_COLUMNS}).astype(
+            {"label": int}
+        )
     sure = cur[cur["decision"] != "unsure"].sort_values("id")
     latest = sure.groupby("post_id", as_index=False).last()
     return pd.DataFrame(

@@ -2,22 +2,29 @@
 
 Server-rendered (Starlette + Jinja2 with autoescaping, no front-end build). Safe by default:
 it binds to 127.0.0.1, escapes all post text (a post containing ``<script>`` shows as text),
-and rejects cross-site form posts: every form carries a per-process secret token and a POST
-whose Origin header names another site is refused. Decisions go to the append-only store, so
+rejects cross-site form posts (every form carries a per-process secret token, and a POST whose
+Origin is not exactly ``http://HOST:PORT`` of this server is refused), and answers only requests
+whose Host header names the address it was started on (400 otherwise, before any handler runs):
+a DNS-rebinding page (``evil.example`` re-pointed at 127.0.0.1) sends ``Host: evil.example`` and
+so can neither read the token nor record a decision. Decisions go to the append-only store, so
 the page resumes where a reviewer left off (their first queue post without a decision).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
+import socket
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from jinja2 import Environment
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from screening.bundle import now_iso
 from screening.guidance import CATEGORIES
@@ -71,8 +78,79 @@ document.addEventListener('keydown', function (e) {
 </body></html>"""
 
 
-def create_app(queue: pd.DataFrame, db: str) -> Starlette:
-    """The review app for one queue (as built by :func:`screening.review.queue.build_queue`)."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def host_names(host: str) -> frozenset[str]:
+    """The lower-case names a client may use in its Host header for a server bound to ``host``:
+    the loopback names, ``host`` itself, and for a wildcard bind (0.0.0.0 / ::) this machine's
+    host name too (IP literals are also accepted there, see :class:`HostCheck`)."""
+    names = {*LOOPBACK_NAMES, host.strip("[]").lower()}
+    if host in WILDCARD_HOSTS:
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return frozenset(names - {""})
+
+
+class HostCheck:
+    """ASGI middleware: answer 400 to any request whose Host header is not one of ``names``
+    (with ``port``, when given), before any route runs.
+
+    A DNS-rebinding page is served from a name the attacker controls, so its requests carry
+    that name in Host; checking Host is what keeps such a page from reading the form token.
+    ``any_ip``: also accept any IP-address literal (for wildcard binds, where the address a
+    reviewer uses is not known in advance; a rebinding attack cannot produce an IP literal).
+    """
+
+    def __init__(
+        self, app: ASGIApp, names: frozenset[str], port: int | None, any_ip: bool = False
+    ) -> None:
+        self.app = app
+        self.names = names
+        self.port = port
+        self.any_ip = any_ip
+
+    def allowed(self, header: str) -> bool:
+        """Whether a Host header value (``name``, ``name:port`` or ``[v6]:port``) is ours."""
+        try:
+            parts = urlsplit("//" + header)
+            name, port = parts.hostname, parts.port
+        except ValueError:  # a malformed port or bracket
+            return False
+        if not name or parts.username is not None or parts.path or parts.query:
+            return False
+        if self.port is not None and (port or 80) != self.port:
+            return False
+        if name in self.names:
+            return True
+        if not self.any_ip:
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            hosts = [v for k, v in scope["headers"] if k == b"host"]
+            if len(hosts) != 1 or not self.allowed(hosts[0].decode("latin-1")):
+                response = PlainTextResponse(
+                    "refused: the Host header does not name this server", status_code=400
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    queue: pd.DataFrame, db: str, host: str = "127.0.0.1", port: int | None = None
+) -> Starlette:
+    """The review app for one queue (as built by :func:`screening.review.queue.build_queue`).
+
+    ``host``/``port``: the address the server listens on; requests must name it (or a loopback
+    name) in their Host header. ``port=None`` accepts any port (for embedding in tests).
+    """
     template = Environment(autoescape=True).from_string(PAGE)
     token = secrets.token_urlsafe(32)
     items = queue.to_dict(orient="records")
@@ -99,8 +177,9 @@ def create_app(queue: pd.DataFrame, db: str) -> Starlette:
         return HTMLResponse(html, headers={"X-Frame-Options": "DENY", "Cache-Control": "no-store"})
 
     async def decide(request: Request) -> Response:
+        # exactly this server's scheme, host and port: no https:// look-alike, no prefix match
         origin = request.headers.get("origin")
-        if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        if origin is not None and origin.lower() != f"http://{request.headers['host']}".lower():
             return PlainTextResponse("cross-site request refused", status_code=403)
         form = await request.form()
         if not secrets.compare_digest(str(form.get("token", "")), token):
@@ -132,4 +211,11 @@ def create_app(queue: pd.DataFrame, db: str) -> Starlette:
             )
         return RedirectResponse(f"/?reviewer={quote(reviewer)}", status_code=303)
 
-    return Starlette(routes=[Route("/", page), Route("/decide", decide, methods=["POST"])])
+    return Starlette(
+        routes=[Route("/", page), Route("/decide", decide, methods=["POST"])],
+        middleware=[
+            Middleware(
+                HostCheck, names=host_names(host), port=port, any_ip=host in WILDCARD_HOSTS
+            )
+        ],
+    )
