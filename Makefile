@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check screening tests
 
 train: $(STAMP)
-	$(BIN)/screening train --out $(MODEL)
+	$(BIN)/screening train --out $(MODEL) --force
 
 data: $(STAMP)
 	$(BIN)/screening build-data

@@ -1,18 +1,20 @@
-"""The screening guidance (``data/guidance.yaml``): categories, rules, legal basis, negatives.
+"""The screening guidance (``screening/resources/guidance.yaml``, shipped inside the package):
+categories, rules, legal basis, negatives.
 
-Loaded with schema validation, so a typo in the file is reported with the bad key's path
-instead of surfacing later as a KeyError.
+Loaded through the guarded YAML loader and validated against a schema, so a typo in the file
+is reported with the bad key's path instead of surfacing later as a KeyError.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from screening import paths
 from screening.errors import ScreeningError
+from screening.lexicon import clip_message, load_yaml_file
 from screening.schema import validate
 
 CATEGORIES: tuple[str, ...] = (
@@ -71,7 +73,7 @@ GUIDANCE_SCHEMA: dict[str, Any] = {
     },
 }
 
-DEFAULT_GUIDANCE = Path(__file__).resolve().parent.parent / "data" / "guidance.yaml"
+DEFAULT_GUIDANCE = paths.GUIDANCE
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,16 @@ class Guidance:
 def load_guidance(path: str | Path = DEFAULT_GUIDANCE) -> Guidance:
     """Load and validate the guidance file; raises ScreeningError naming the bad key."""
     p = Path(path)
+    data = load_yaml_file(p, "guidance file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ScreeningError(f"guidance file not found: {p}") from exc
-    except yaml.YAMLError as exc:
-        raise ScreeningError(f"{p}: not valid YAML: {exc}") from exc
-    validate(data, GUIDANCE_SCHEMA, str(p))
+        return _build(data, str(p))
+    except ScreeningError as exc:  # the checks echo keys and values: keep them short
+        raise ScreeningError(clip_message(str(exc))) from None
+
+
+def _build(data: Any, p: str) -> Guidance:
+    """The Guidance of a parsed file ``p``; raises ScreeningError naming the bad key."""
+    validate(data, GUIDANCE_SCHEMA, p)
     legal = {str(k): str(v) for k, v in data["legal_basis"].items()}
     categories: dict[str, Category] = {}
     for name in CATEGORIES:
@@ -154,7 +159,7 @@ def load_guidance(path: str | Path = DEFAULT_GUIDANCE) -> Guidance:
         for r in data["negatives"]
     )
     ids = [r.id for c in categories.values() for r in c.rules] + [r.id for r in negatives]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)  # linear: files may be big
     if dupes:
         raise ScreeningError(f"{p}: duplicate rule id(s): {dupes}")
-    return Guidance(int(data["version"]), legal, categories, negatives, str(p))
+    return Guidance(int(data["version"]), legal, categories, negatives, p)

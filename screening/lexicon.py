@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from screening.errors import ScreeningError
+from screening.messages import printable
 from screening.schema import validate
 
 PLACEHOLDERS: dict[str, str] = {
@@ -80,6 +81,19 @@ LEXICON_SCHEMA: dict[str, Any] = {
     },
 }
 
+# Limits of the guarded YAML loader (:func:`load_yaml_file`). Lexicons and the guidance are
+# hand-written files of a few kilobytes. 2 MB holds a national legislative list (about 10,000
+# candidates take 1 MB) twice over; the matcher's one regular expression takes about 10 s per
+# MB of lexicon to compile, so a bigger file would only cost time.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+# Longest piece of a file's content (or of a message about it) echoed in an error line.
+MAX_ECHO_CHARS = 200
+_MAX_MESSAGE_CHARS = 2500
+# libyaml when PyYAML was built with it: the guarded load parses a file twice, in C that is
+# fast even at the size cap
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _SEP_SPLIT = re.compile(r"[\s\-_./&+]+")
 _CAMEL_SPLIT = re.compile(
     r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+"
@@ -113,6 +127,85 @@ def _nonspacing_marks() -> re.Pattern[str]:
     bmp = charset([r for r in ranges if r[1] <= 0xFFFF])
     astral = charset([r for r in ranges if r[1] > 0xFFFF])
     return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]")
+
+
+def clip_message(text: str, line_limit: int = MAX_ECHO_CHARS) -> str:
+    """A multi-line error text with each line made printable (no terminal escapes, at most
+    ``line_limit`` characters) and the whole capped, so echoed file content can never make an
+    error message large."""
+    lines = [printable(line, line_limit) for line in text.split("\n")]
+    out = "\n".join(lines)
+    return out if len(out) <= _MAX_MESSAGE_CHARS else out[: _MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def _check_yaml_events(text: str, source: str) -> None:
+    """Refuse aliases and runaway nesting before anything is built from the YAML events.
+
+    Any alias (``*name``, including ``<<: *name`` merge keys) is refused: a few hundred bytes
+    of aliases to aliases expand to billions of values (the "billion laughs" bomb), and a
+    lexicon or the guidance never needs one, so refusing them all is simpler and safer than
+    budgeting their expansion. Anchors alone (``&name``) are harmless and allowed.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else "?"
+            raise ScreeningError(
+                f"{source}, line {line}: YAML alias *{printable(str(event.anchor), 40)} "
+                "refused: aliases are not allowed in this file, write the values out"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise ScreeningError(
+                    f"{source}, line {line}: lists and mappings nested deeper than "
+                    f"{MAX_YAML_DEPTH} levels"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def load_yaml_file(path: str | Path, what: str) -> Any:
+    """The parsed content of a small YAML configuration file (a lexicon, the guidance).
+
+    The one loader for every YAML file the tool reads. Safe tags only; refuses files over
+    ``MAX_YAML_BYTES``, aliases, nesting deeper than ``MAX_YAML_DEPTH``, and anything that is
+    not a regular UTF-8 file. Every failure is a ScreeningError naming the file, with at most
+    ``MAX_ECHO_CHARS`` of its content echoed and no control characters. ``what`` names the
+    file's role in messages ("candidate lexicon").
+    """
+    p = Path(path)
+    src = printable(str(p), 400)
+    if not p.exists():
+        raise ScreeningError(f"{what} not found: {src}")
+    if p.is_dir():
+        raise ScreeningError(f"{src}: is a directory, not a {what}")
+    if not p.is_file():  # a FIFO or device could block or never end
+        raise ScreeningError(f"{src}: not a regular file")
+    cap_mb = MAX_YAML_BYTES / (1024 * 1024)
+    with p.open("rb") as fh:
+        raw = fh.read(MAX_YAML_BYTES + 1)  # read the cap, not st_size: the file may grow
+    if len(raw) > MAX_YAML_BYTES:
+        raise ScreeningError(f"{src}: larger than {cap_mb:g} MB; a {what} is a short text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScreeningError(f"{src}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    try:
+        _check_yaml_events(text, src)
+        return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader: see _YAML_LOADER
+    except yaml.YAMLError as exc:
+        # one line: PyYAML's message spans several, with a snippet of the bad line
+        why = printable(" ".join(str(exc).split()), 400)
+        raise ScreeningError(f"{src}: not valid YAML: {why}") from None
+    except (ValueError, OverflowError) as exc:
+        # a scalar the safe constructors cannot convert: a 5,000-digit integer, 2024-13-45
+        raise ScreeningError(
+            f"{src}: unreadable value: {printable(str(exc), MAX_ECHO_CHARS)}"
+        ) from None
+    except RecursionError:  # belt and braces: the depth check above should prevent it
+        raise ScreeningError(f"{src}: nested too deeply") from None
 
 
 def strip_accents(text: str) -> str:
@@ -200,7 +293,10 @@ class CandidateLexicon:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<memory>") -> CandidateLexicon:
         """Build from the parsed YAML mapping; raises ScreeningError naming a bad key."""
-        validate(data, LEXICON_SCHEMA, source)
+        try:
+            validate(data, LEXICON_SCHEMA, source)
+        except ScreeningError as exc:  # the schema check echoes bad values: keep them short
+            raise ScreeningError(clip_message(str(exc))) from None
         candidates = []
         for entry in data.get("candidates") or []:
             number = entry.get("number")
@@ -221,16 +317,14 @@ class CandidateLexicon:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> CandidateLexicon:
-        """Load a lexicon file; a missing, unreadable or malformed file raises ScreeningError."""
+        """Load a lexicon file through :func:`load_yaml_file`; a missing, oversized, unreadable
+        or malformed file raises ScreeningError."""
         p = Path(path)
-        if not p.is_file():
-            raise ScreeningError(f"candidate lexicon not found: {p}")
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ScreeningError(f"{p}: not valid YAML: {exc}") from exc
+        data = load_yaml_file(p, "candidate lexicon")
         if not isinstance(data, Mapping):
-            raise ScreeningError(f"{p}: expected a mapping with a 'candidates' list")
+            raise ScreeningError(
+                f"{printable(str(p), 400)}: expected a mapping with a 'candidates' list"
+            )
         return cls.from_dict(data, source=str(p))
 
     # -- queries ------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Default locations: bundled data, default model, default candidate lexicon.
+"""Default locations: runtime resources, bundled data, default model, candidate lexicon.
 
-Defaults resolve against the project checkout (the package's parent folder), so
-``screening train`` and ``screening score posts.csv -o out.csv`` work from any directory.
-Environment variables override them for deployments: ``SCREENING_MODEL`` (model bundle
-directory) and ``SCREENING_CANDIDATES`` (lexicon of the election being monitored).
+Files that ``score``, ``explain`` and ``review`` need at run time (the guidance) ship inside
+the package (``screening/resources/``), so an installed wheel works without the checkout.
+The training and evaluation data and the default model folder resolve against the project
+checkout (the package's parent folder), so ``screening train`` works from any directory of a
+checkout. Environment variables override them for deployments: ``SCREENING_MODEL`` (model
+bundle directory) and ``SCREENING_CANDIDATES`` (lexicon of the election being monitored).
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from screening.errors import ScreeningError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES = PACKAGE_DIR / "resources"
+GUIDANCE = RESOURCES / "guidance.yaml"
+
+ROOT = PACKAGE_DIR.parent
 DATA_DIR = ROOT / "data"
 TRAIN_CSV = DATA_DIR / "train.csv"
 EVAL_CSV = DATA_DIR / "eval.csv"
 TRAIN_LEXICON = DATA_DIR / "candidates.yaml"
 EVAL_LEXICON = DATA_DIR / "candidates_eval.yaml"
-GUIDANCE = DATA_DIR / "guidance.yaml"
 
 
 MODELS_DIR = ROOT / "models"
@@ -47,3 +54,43 @@ def default_candidates() -> Path | None:
     """``$SCREENING_CANDIDATES`` if set (the monitored election's lexicon), else None."""
     env = os.environ.get("SCREENING_CANDIDATES")
     return Path(env) if env else None
+
+
+def default_train_out() -> Path:
+    """Where ``screening train`` writes without ``--out``: ``$SCREENING_MODEL`` if set, else
+    ``models/default`` in the checkout.
+
+    Never the bundle ``models/current`` names: that is a retrained version with its own
+    labels and history, which a model of the bundled data alone must not replace.
+    """
+    env = os.environ.get("SCREENING_MODEL")
+    return Path(env) if env else MODELS_DIR / "default"
+
+
+def check_output(path: Path, force: bool = False, bundle: bool = False, hint: str = "") -> None:
+    """Refuse an output before any work is done, with the reason the write would fail later.
+
+    Raises ScreeningError when ``path`` exists and ``force`` is false (for a ``bundle``
+    directory, an existing empty folder does not count: nothing would be lost); when a file
+    output is a directory or a bundle output is a file; or when the nearest existing parent
+    is not a writable folder. ``hint`` (the CLI's flag advice, e.g. "pass --force to
+    overwrite it") is appended to the exists message.
+    """
+    p = Path(path)
+    if bundle and p.exists() and not p.is_dir():
+        raise ScreeningError(f"{p} exists and is not a model bundle directory")
+    if not bundle and p.is_dir():
+        raise ScreeningError(f"{p} is a directory")
+    occupied = p.exists() and not (bundle and not any(p.iterdir()))
+    if occupied and not force:
+        what = "a model bundle" if bundle else "the output"
+        raise ScreeningError(
+            f"{p} exists; refusing to replace {what}" + (f"; {hint}" if hint else "")
+        )
+    parent = p.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent  # missing folders are created on write
+    if not parent.is_dir():
+        raise ScreeningError(f"cannot write {p}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScreeningError(f"cannot write {p}: folder {parent} is not writable")

@@ -12,6 +12,12 @@ flagged, how many of those are partisan (precision), how many partisan posts are
   recall within the reviewers' budget).
 
 A post is flagged when ``score >= threshold``.
+
+Recommendations are computed on scores rounded to ``SCORE_DECIMALS`` (what ``screening score``
+writes), and the recommended threshold is placed halfway between the lowest score it keeps
+and the next lower score, on a half step (``SCORE_DECIMALS + 1`` decimals). So no score sits
+on the cut, and a rescore of the same posts that differs in the last bits, or is rounded,
+flags exactly the same posts and keeps the promised figures.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from sklearn.metrics import precision_recall_curve
 from screening.guidance import CATEGORIES
 
 MIN_POSITIVES_ABOVE_CUT = 30
+# Decimals of the scores `screening score` writes; must match screening.scoring
+# (PostScorer.score rounds with np.round(score, 6)).
+SCORE_DECIMALS = 6
 GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
 
 
@@ -121,8 +130,14 @@ def recommend(
     max_flag_rate: float | None = None,
     bootstrap: int = 1000,
     seed: int = 0,
+    decimals: int = SCORE_DECIMALS,
 ) -> Recommendation:
-    """Recommend a threshold meeting exactly one target (see the module docstring)."""
+    """Recommend a threshold meeting exactly one target (see the module docstring).
+
+    ``scores`` (n,) in [0, 1] are rounded to ``decimals`` first; the threshold returned lies
+    strictly between two of the rounded scores (see :func:`cut_between`), and the figures are
+    those of the rounded scores at it.
+    """
     given = {
         k: v
         for k, v in (
@@ -136,7 +151,9 @@ def recommend(
         raise ValueError("give exactly one of target_precision, target_recall, max_flag_rate")
     ((kind, value),) = given.items()
     y = np.asarray(y_true, dtype=int)
-    p = np.asarray(scores, dtype=float)
+    # the scores `score` will write for these posts: a cut chosen on unrounded scores can
+    # split posts that the scorer rounds to one value
+    p = np.round(np.asarray(scores, dtype=float), decimals)
     # every distinct score is a candidate cut-off: the exact points where the target is met
     table = threshold_table(y, p, np.unique(p))
     if kind == "precision":
@@ -152,7 +169,9 @@ def recommend(
     if row is None:
         rec.warnings.append(f"no threshold reaches {kind} {value} on this data")
         return rec
-    rec.threshold = float(row["threshold"])
+    kept = float(row["threshold"])  # the lowest score the cut keeps
+    below = p[p < kept]
+    rec.threshold = cut_between(kept, float(below.max()) if below.size else None, decimals)
     rec.precision = float(row["precision"])
     rec.recall = float(row["recall"])
     rec.flag_rate = float(row["flag_rate"])
@@ -164,6 +183,18 @@ def recommend(
             f"(fewer than {MIN_POSITIVES_ABOVE_CUT}): too little labelled data to trust this target"
         )
     return rec
+
+
+def cut_between(kept: float, below: float | None, decimals: int = SCORE_DECIMALS) -> float:
+    """A threshold that keeps scores >= ``kept`` and drops ``below`` (the next lower score),
+    both rounded to ``decimals``: their midpoint, rounded to ``decimals + 1`` decimals.
+
+    The two scores differ by at least 10**-decimals, so the cut is at least half that away
+    from each: rescoring noise in the last bits cannot move a post across it. With nothing
+    below, the cut is half a step under ``kept`` (not below 0).
+    """
+    lower = below if below is not None else kept - 10.0**-decimals
+    return max(round((kept + lower) / 2, decimals + 1), 0.0)
 
 
 def bootstrap_intervals(

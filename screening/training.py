@@ -99,11 +99,15 @@ def train(
     out_dir: Path,
     progress: Progress = lambda _: None,
     extra_card: dict[str, Any] | None = None,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Train on ``config.train_csv``, write the bundle to ``out_dir``; returns the card.
 
     ``extra_card`` entries are added to the card (e.g. a retrained model's parent and labels).
+    An existing bundle at ``out_dir`` is replaced only with ``overwrite``; that, and a folder
+    that cannot be written, are refused before any training work.
     """
+    paths.check_output(Path(out_dir), overwrite, bundle=True)
     start = time.perf_counter()
     guidance = load_guidance(paths.GUIDANCE)
     df = load_labelled(config.train_csv)

@@ -11,7 +11,7 @@ from screening import paths
 from screening.audit import audit_labels
 from screening.cli.options import Force
 from screening.dataset import load_labelled
-from screening.io import write_table
+from screening.io import detect_format, write_table
 from screening.lexicon import CandidateLexicon
 
 
@@ -35,6 +35,9 @@ def command(
 
     Example:  screening audit-labels data/train.csv --top 30 -o audit.csv
     """
+    if output is not None:  # refuse before the k-fold work, not after it
+        detect_format(output)
+        paths.check_output(output, force, hint="pass --force to overwrite it")
     ranked = audit_labels(load_labelled(data), CandidateLexicon.from_yaml(candidates), folds)
     if output is not None:
         write_table(ranked, output, force=force, formula_guard=True)

@@ -52,8 +52,10 @@ def retrain_command(
 
     Example:  screening retrain --labels labels.csv
     """
-    current = open_model(model)
     out_dir = out or paths.MODELS_DIR / new_version_name()
+    # refuse an occupied --out before loading the model or training anything
+    paths.check_output(out_dir, bundle=True, hint="choose another --out")
+    current = open_model(model)
     say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
     result = retrain(
         labels, current, out_dir, holdout, open_lexicon(candidates), force, progress=say

@@ -12,10 +12,17 @@ import typer
 
 from screening import paths
 from screening.bundle import apply_threshold, write_json_atomic
-from screening.cli.options import Candidates, ModelDir, lexicon_for_data, open_model
+from screening.cli.options import Candidates, Force, ModelDir, lexicon_for_data, open_model
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.thresholds import GRID, per_category_recall, recommend, threshold_table
+from screening.thresholds import (
+    GRID,
+    SCORE_DECIMALS,
+    per_category_recall,
+    recommend,
+    threshold_table,
+)
+from screening.writers import atomic_write
 
 
 def command(
@@ -93,6 +100,7 @@ def command(
             show_default=False,
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Show precision, recall, flag rate and reviewer workload for each cut-off on labelled
     posts, and recommend one for a target.
@@ -114,12 +122,19 @@ def command(
         )
     if apply and not (reason and reason.strip()):
         raise ScreeningError("--apply needs --reason TEXT: say why the threshold changes")
+    for out in (plot, json_out):  # refuse before loading and scoring, not after
+        if out is not None:
+            paths.check_output(out, force, hint="pass --force to overwrite it")
     bundle = open_model(model)
+    if apply:  # the card is rewritten in place: its folder must take the temporary file
+        paths.check_output(bundle.path / "card.json", force=True)
     df = load_labelled(data)
     if df["label"].nunique() < 2:
         raise ScreeningError(f"{data}: needs posts of both labels to review thresholds")
     screened = bundle.model.screen(df["text"].tolist(), lexicon_for_data(data, candidates))
-    y, s = df["label"].to_numpy(), screened.score
+    # the scores `screening score` writes (rounded), so every figure here is what it will give
+    y = df["label"].to_numpy()
+    s = np.round(np.asarray(screened.score, dtype=np.float64), SCORE_DECIMALS)
     current = bundle.threshold
 
     rec = None
@@ -148,12 +163,13 @@ def command(
     typer.echo(cats.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
     if plot is not None:
-        from screening.plots import pr_figure, save  # matplotlib only when plotting
+        from screening.plots import pr_figure  # matplotlib only when plotting
 
         marks = {"current": current}
         if rec and rec.threshold is not None:
             marks["recommended"] = rec.threshold
-        save(pr_figure(y, s, marks, title=f"{Path(data).name}: precision-recall"), plot)
+        png = pr_figure(y, s, marks, title=f"{Path(data).name}: precision-recall")
+        atomic_write(plot, lambda tmp: tmp.write_bytes(png), force=force)
         typer.echo(f"plot written to {plot}")
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +180,7 @@ def command(
             raise ScreeningError("nothing applied: no threshold meets the target on this data")
         apply_threshold(bundle.path, rec.threshold, reason or "", rec.target, data)
         typer.echo(
-            f"applied: threshold {current:.3f} -> {rec.threshold:.3f} in {bundle.path}/card.json"
+            f"applied: threshold {current:.3f} -> {rec.threshold:.7g} in {bundle.path}/card.json"
         )
 
 
@@ -198,7 +214,7 @@ def render_recommendation(rec: Any) -> str:
         return f"\nno threshold meets {kind} {value} on this data"
     return (
         f"\nrecommended for {kind} {'<=' if kind == 'flag_rate' else '>='} {value}: threshold "
-        f"{rec.threshold:.3f}\n  precision {rec.precision:.3f} (95% bootstrap "
+        f"{rec.threshold:.7g}\n  precision {rec.precision:.3f} (95% bootstrap "
         f"{rec.precision_ci[0]:.3f}-{rec.precision_ci[1]:.3f})  recall {rec.recall:.3f} "
         f"({rec.recall_ci[0]:.3f}-{rec.recall_ci[1]:.3f})  flag rate {rec.flag_rate:.3f}  "
         f"partisan posts above the cut {rec.positives_above_cut}"

@@ -17,7 +17,9 @@ def command(
         typer.Option(
             "--out",
             "-o",
-            help="Bundle directory to write (default: $SCREENING_MODEL or models/default).",
+            help="Bundle directory to write (default: $SCREENING_MODEL if set, else "
+            "models/default in the checkout; never the bundle models/current names). An "
+            "existing bundle is replaced only with --force.",
             show_default=False,
         ),
     ] = None,
@@ -41,18 +43,24 @@ def command(
     ] = paths.EVAL_LEXICON,
     seed: Annotated[int, typer.Option(help="Random seed of the cross-validation folds.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Replace an existing bundle at the output.")
+    ] = False,
 ) -> None:
     """Train a model on the bundled annotated posts and write a model bundle.
 
     Cross-validates on the training data to choose the flagging threshold (maximum F1 of
     out-of-fold scores), fits on all of it, evaluates on the held-out set, and writes
-    model.joblib and card.json to --out.
+    model.joblib and card.json to --out (default: $SCREENING_MODEL, else models/default).
+    An existing bundle is never replaced without --force, and the check comes before training.
 
     Example:  screening train --out models/default
     """
-    out_dir = out or paths.default_model_dir()
+    out_dir = out or paths.default_train_out()
+    paths.check_output(out_dir, force, bundle=True, hint="pass --force to replace it")
     say = (lambda _m: None) if quiet else (lambda m: typer.echo(f"... {m}", err=True))
-    card = train(TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed), out_dir, say)
+    config = TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed)
+    card = train(config, out_dir, say, overwrite=force)
     if quiet:
         return
     m = card["metrics"]
@@ -66,3 +74,6 @@ def command(
             f"eval: F1 {e['f1']:.3f}  precision {e['precision']:.3f}  recall {e['recall']:.3f}  "
             f"AP {e['average_precision']:.3f}  ROC AUC {e['roc_auc']:.3f}  (n={e['n']})"
         )
+    used = paths.default_model_dir()
+    if out is None and used.resolve() != out_dir.resolve():  # models/current names another
+        typer.echo(f"note: commands without --model use {used}, not this bundle", err=True)
