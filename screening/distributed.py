@@ -20,8 +20,11 @@ Dask is an optional dependency: ``pip install 'screening[dask]'``.
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
+import signal
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,10 +37,20 @@ import pandas as pd
 from screening.bundle import Bundle
 from screening.errors import ScreeningError
 from screening.lexicon import CandidateLexicon
+from screening.parallel import STOP_SIGNALS
 from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
-from screening.scoring import OUTPUT_COLUMNS, PostScorer, output_names, score_partition
+from screening.scoring import (
+    OUTPUT_COLUMNS,
+    PostScorer,
+    output_names,
+    score_partition,
+    unclash,
+)
+from screening.writers import same_file
 
 SOURCE_COL = "source_file"
+# the columns this engine adds to the scored rows (besides scoring.OUTPUT_COLUMNS)
+ENGINE_COLUMNS = (SOURCE_COL, "reject_reason")
 
 
 @dataclass
@@ -99,6 +112,27 @@ def input_files(pattern: str) -> list[Path]:
     return files
 
 
+def check_paths(inputs: str, output_dir: Path, force: bool = False) -> list[Path]:
+    """The input files (:func:`input_files`), once the output directory is known to be
+    writable: refused (ScreeningError) when it is, or holds, an input file or the input
+    directory (even through a symlink or hard link: replacing it would delete the data being
+    read), when it exists and ``force`` is False, or when it is a file."""
+    files = input_files(inputs)
+    out = Path(os.path.abspath(output_dir)).resolve()
+    named = [*files, Path(inputs)] if Path(inputs).is_dir() else files
+    for f in named:
+        real = Path(os.path.abspath(f)).resolve()
+        if same_file(output_dir, f) or out == real or out in real.parents:
+            raise ScreeningError(
+                f"the output {output_dir} is or holds the input {f}; write it to another directory"
+            )
+    if output_dir.exists() and not force:
+        raise ScreeningError(f"{output_dir} exists; pass --force to overwrite it")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
+    return files
+
+
 def plan(files: list[Path]) -> tuple[list[str], list[Piece]]:
     """The shared column names (input order, as the local reader names them) and one
     :class:`Piece` per row group. Raises ScreeningError when files differ in columns."""
@@ -113,11 +147,10 @@ def plan(files: list[Path]) -> tuple[list[str], list[Piece]]:
         except Exception as exc:
             raise ScreeningError(f"{f}: cannot read as parquet: {exc}") from exc
         # the engine adds these two columns; an input column of the same name is kept as
-        # <name>_input rather than overwritten
-        names = [
-            f"{n}_input" if n in (SOURCE_COL, "reject_reason") else n
-            for n in _dedupe_names([str(n).strip() for n in names])
-        ]
+        # <name>_input (or <name>_input_2, ... when that name is taken) rather than overwritten
+        names = _dedupe_names([str(n).strip() for n in names])
+        renames = unclash(names, ENGINE_COLUMNS)
+        names = [renames.get(n, n) for n in names]
         if columns is None:
             columns = names
         elif names != columns:
@@ -144,7 +177,9 @@ def _read_piece(piece: Piece, columns: list[str]) -> pd.DataFrame:
     else:
         pf = pq.ParquetFile(piece.path)
         stored = [n for n in pf.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
-        frame = pf.read_row_group(piece.row_group, columns=stored).to_pandas()
+        # integer_object_nulls: an int64 id with a null must not become a float
+        table = pf.read_row_group(piece.row_group, columns=stored)
+        frame = table.to_pandas(integer_object_nulls=True)
         frame = _as_str(frame).astype(object)
         frame.columns = columns
     frame[LINE_COL] = np.arange(piece.first_line, piece.first_line + len(frame), dtype=np.int64)
@@ -205,10 +240,28 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
 
     if scheduler:
         return Client(scheduler), None
-    # one thread per worker process: scoring is Python code that holds the GIL
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    # Ctrl-C or a closed terminal signal the whole process group: worker processes started
+    # with SIGINT and SIGHUP ignored (inherited, and kept by Python) leave the stop to this
+    # process, which reports it once and closes the cluster (else each prints a traceback).
+    # A stop signal that arrives while the cluster starts is ignored with them.
+    terminal = [s for s in STOP_SIGNALS if s != signal.SIGTERM]
+    if threading.current_thread() is not threading.main_thread():
+        terminal = []  # only the main thread may set signal handlers
+    handlers = {s: signal.signal(s, signal.SIG_IGN) for s in terminal}
+    try:
+        # one thread per worker process: scoring is Python code that holds the GIL. The
+        # cluster's logs stay quiet: a task's error reaches this process as an exception, and
+        # a stopped run's workers would log the closed connections
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
     return Client(cluster), cluster
 
 
@@ -224,24 +277,22 @@ def score_dask(
     workers: int = 2,
 ) -> DaskSummary:
     """Score Parquet ``inputs`` (glob, directory or file) into partitioned Parquet under
-    ``output_dir``, written beside it first and renamed into place when complete."""
+    ``output_dir``, written beside it first and renamed into place when complete. The output
+    directory is checked before any work (:func:`check_paths`)."""
     require_dask()
     import dask
     import dask.dataframe as dd
 
     start = time.perf_counter()
-    files = input_files(inputs)
+    files = check_paths(inputs, output_dir, force)
     columns, pieces = plan(files)
     col = find_text_column(columns, text_col)
-    if output_dir.exists() and not force:
-        raise ScreeningError(f"{output_dir} exists; pass --force to overwrite it")
-    if output_dir.exists() and not output_dir.is_dir():
-        raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
     thr = bundle.threshold if threshold is None else float(threshold)
     scorer = PostScorer(bundle.model, lexicon, thr)
     meta = output_meta(columns, col)
     tmp = output_dir.with_name(f".{output_dir.name}.{os.getpid()}.tmp")
     client, cluster = _client(scheduler, workers)
+    done = False
     try:
         ddf = dd.from_map(_read_piece, pieces, columns=columns, meta=input_meta(columns))
         # the scorer enters the graph once, as one delayed object every partition depends on
@@ -251,13 +302,15 @@ def score_dask(
         )
         scored.to_parquet(tmp, write_index=False, schema=arrow_schema(meta))
         summary = _summarise(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        done = True
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            if not done:  # after the cluster stopped: a worker may write a part until then
+                shutil.rmtree(tmp, ignore_errors=True)
     if output_dir.exists():
         shutil.rmtree(output_dir)
     os.replace(tmp, output_dir)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,13 +28,14 @@ import pandas as pd
 
 from screening.bundle import Bundle
 from screening.duplicates import DuplicateIndex, TextCodes, encode_texts
+from screening.errors import ScreeningError
 from screening.explain import reason_text, reasons
 from screening.guidance import Guidance, load_guidance
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.parallel import ordered_map
 from screening.paths import GUIDANCE
-from screening.privacy import pseudonymize
+from screening.privacy import author_like_left, pseudonymize
 from screening.progress import RowProgress
 from screening.readers import (
     DEFAULT_CHUNK_ROWS,
@@ -43,7 +45,7 @@ from screening.readers import (
     find_text_column,
     open_table,
 )
-from screening.writers import RejectsWriter, TableWriter
+from screening.writers import RejectsWriter, TableWriter, check_target, same_file
 
 OUTPUT_COLUMNS = (
     "score",
@@ -74,6 +76,10 @@ class ScoreSummary:
     threshold: float
     lexicon: str | None
     pseudonymized: list[str] = field(default_factory=list)
+    author_like_left: list[str] = field(default_factory=list)
+    mixed_lines: int = 0
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
     by_category: dict[str, int] = field(default_factory=dict)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -147,20 +153,43 @@ def _score_texts(scorer: PostScorer, texts: list[str]) -> ScoredTexts:
     return scorer.score(texts)
 
 
-def output_names(columns: list[str], text_col: str) -> tuple[dict[str, str], str]:
-    """Renames for input columns that clash with output columns (``score`` ->
-    ``score_input``), and the text column's name after them."""
-    clash = {c: f"{c}_input" for c in columns if c in OUTPUT_COLUMNS}
+def unclash(columns: list[str], reserved: Collection[str]) -> dict[str, str]:
+    """Renames for the ``columns`` named like a ``reserved`` (output) column: ``<name>_input``,
+    or ``<name>_input_2``, ``_3``, ... when that is taken too, so that no two columns of the
+    result share a name (the input's other columns and the reserved names are all taken)."""
+    taken = set(columns) | set(reserved)
+    renames: dict[str, str] = {}
+    for c in columns:
+        if c not in reserved:
+            continue
+        new, n = f"{c}_input", 1
+        while new in taken:
+            n += 1
+            new = f"{c}_input_{n}"
+        taken.add(new)
+        renames[c] = new
+    return renames
+
+
+def output_names(
+    columns: list[str], text_col: str, reserved: Collection[str] = OUTPUT_COLUMNS
+) -> tuple[dict[str, str], str]:
+    """Renames for input columns that clash with output columns (``score`` -> ``score_input``,
+    ``score_input_2`` if the input has a ``score_input`` too; see :func:`unclash`), and the
+    text column's name after them."""
+    clash = unclash(columns, reserved)
     return clash, clash.get(text_col, text_col)
 
 
 def prepare(
-    frame: pd.DataFrame, text_col: str, clash: dict[str, str]
+    frame: pd.DataFrame, text_col: str, clash: dict[str, str], *, sheet_col: str | None = None
 ) -> tuple[pd.DataFrame, list[Reject]]:
     """Rename columns for output and move rows without scorable text to rejects.
 
     frame: parsed rows (str columns plus ``line``); returns the rows to score (``line``
     renamed ``input_line``, index 0..n-1) and the rejects (empty or too long text).
+    ``sheet_col``: the column naming each row's XLSX sheet when several were read; line
+    numbers repeat across sheets, so each reject's reason then names its sheet.
     """
     frame = frame.rename(columns={**clash, LINE_COL: "input_line"})
     # plain loops over the str objects: pandas' .str methods cost several times more per cell
@@ -169,10 +198,14 @@ def prepare(
     empty = np.fromiter((not t.strip() for t in texts), dtype=bool, count=n)
     too_long = np.fromiter(map(len, texts), dtype=np.int64, count=n) > MAX_TEXT_CHARS
     lines = frame["input_line"].to_numpy()
-    rejects = [Reject(int(n), "empty text") for n in lines[empty]]
+    long_only = too_long & ~empty
+    where = [""] * n
+    if sheet_col is not None and (empty.any() or long_only.any()):
+        where = [f" (sheet {v})" for v in frame[sheet_col].tolist()]
+    rejects = [Reject(int(lines[i]), "empty text" + where[i]) for i in np.flatnonzero(empty)]
     rejects += [
-        Reject(int(n), f"text longer than {MAX_TEXT_CHARS} characters")
-        for n in lines[too_long & ~empty]
+        Reject(int(lines[i]), f"text longer than {MAX_TEXT_CHARS} characters{where[i]}")
+        for i in np.flatnonzero(long_only)
     ]
     keep = ~(empty | too_long)
     out = frame[keep].reset_index(drop=True)
@@ -246,6 +279,20 @@ def rejects_path_for(output: Path) -> Path:
     return output.with_name(output.name + ".rejects.csv")
 
 
+def check_paths(input_path: Path, output_path: Path, force: bool = False) -> None:
+    """Refuse, before any work, an output or rejects file (``OUTPUT.rejects.csv``) that is
+    the input (same path, a symlink or a hard link to it: scoring would replace the data it
+    reads) or that exists when ``force`` is False. Raises ScreeningError."""
+    rejects = rejects_path_for(output_path)
+    for path, what in ((output_path, "the output"), (rejects, "the rejects file")):
+        if same_file(path, input_path):
+            raise ScreeningError(
+                f"{what} {path} is the input {input_path}; write it to another file"
+            )
+    for path in (output_path, rejects):
+        check_target(path, force)
+
+
 @dataclass
 class _Chunk:
     """A prepared chunk waiting for its scores (stays in the reading process)."""
@@ -271,11 +318,13 @@ def score_file(
     jobs: int = 1,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: bool = False,
+    sheet: str | None = None,
 ) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output_path`` (plus ``OUTPUT.rejects.csv``).
 
     The output keeps every input column (an input column named like an output column is
-    renamed ``<name>_input``) and adds ``score`` (0..1), ``flagged`` (score >= threshold),
+    renamed ``<name>_input``, or ``<name>_input_2``, ... if the input has that name too) and
+    adds ``score`` (0..1), ``flagged`` (score >= threshold),
     ``category``, ``category_score``, ``duplicate_of`` (input line of the first identical
     text), ``reasons`` (for flagged rows: the terms that raised the score and the guidance
     category they match) and ``input_line``, in input order. ``chunk_rows`` rows are read,
@@ -283,10 +332,16 @@ def score_file(
     output does not depend on either. Workers are started by multiprocessing's forkserver, so
     a script that calls this with ``jobs > 1`` must guard its entry point with
     ``if __name__ == "__main__":`` (the workers import the main module).
+
+    Refused before any work (ScreeningError): an output or rejects file that is the input
+    (also through a symlink or hard link), or that exists unless ``force``.
     """
     start = time.perf_counter()
+    check_paths(input_path, output_path, force)
     thr = bundle.threshold if threshold is None else float(threshold)
-    stream = open_table(input_path, chunk_rows)
+    stream = open_table(input_path, chunk_rows, sheet=sheet, text_col=text_col)
+    # several XLSX sheets: the reader puts the sheet name in the first column
+    sheet_col = stream.columns[0] if len(stream.sheets) > 1 else None
     col = find_text_column(stream.columns, text_col)
     clash, col = output_names(stream.columns, col)
     scorer = PostScorer(bundle.model, lexicon, thr)
@@ -306,6 +361,9 @@ def score_file(
         duplicates=0,
         threshold=thr,
         lexicon=lexicon.source if lexicon else None,
+        mixed_lines=stream.mixed_lines,
+        sheets=list(stream.sheets),
+        skipped_sheets=list(stream.skipped_sheets),
         jobs=jobs,
     )
     by_category: Counter[str] = Counter()
@@ -313,7 +371,7 @@ def score_file(
 
     def prepared() -> Iterator[tuple[_Chunk, list[str]]]:
         for chunk in stream:
-            frame, rejects = prepare(chunk.frame, col, clash)
+            frame, rejects = prepare(chunk.frame, col, clash, sheet_col=sheet_col)
             texts, first = mark_duplicates(frame, col, duplicates)
             meta = _Chunk(
                 frame, chunk.rejects + rejects, chunk.rows_in, texts, first, stream.position()
@@ -322,13 +380,18 @@ def score_file(
 
     with (
         TableWriter(output_path, force, formula_guard) as writer,
-        RejectsWriter(rej_path, force=True) as rejects_out,
+        RejectsWriter(rej_path, force) as rejects_out,
         RowProgress(stream.size, enabled=progress) as bar,
+        # closed here, not when garbage-collected: a run that stops stops its workers first
+        closing(ordered_map(_score_texts, scorer, prepared(), jobs)) as results,
     ):
-        for meta, scored in ordered_map(_score_texts, scorer, prepared(), jobs):
+        for meta, scored in results:
             out = assemble(meta.frame, meta.texts, scored, meta.first_line)
             if pseudonym_key is not None:
-                out, summary.pseudonymized = pseudonymize(out, pseudonym_key)
+                # keep=[col]: a post that is only a link is post text, not an author column
+                out, cols = pseudonymize(out, pseudonym_key, keep=[col])
+                summary.pseudonymized = list(dict.fromkeys([*summary.pseudonymized, *cols]))
+                summary.author_like_left = author_like_left(out.columns, keep=[col])
             writer.write(out)
             rejects = sorted(meta.rejects, key=lambda r: r.line)
             rejects_out.write(rejects)

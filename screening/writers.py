@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from screening.cells import xlsx_text
 from screening.errors import ScreeningError
 from screening.readers import Reject, detect_format
 
@@ -31,14 +32,29 @@ def _umask() -> int:
     return current
 
 
-@contextmanager
-def atomic_path(path: Path, force: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on normal exit, fsync it and rename it into
-    place; on an exception, delete it. With ``force=False`` an existing ``path`` is an error."""
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same inode (a hard link, a symlink, another
+    spelling of the path), or, when either does not exist, the same resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # a missing file has no inode to compare
+        return Path(os.path.abspath(a)).resolve() == Path(os.path.abspath(b)).resolve()
+
+
+def check_target(path: Path, force: bool) -> None:
+    """Raise ScreeningError when ``path`` cannot be written as an output: it exists and
+    ``force`` is False, or it is a directory."""
     if path.exists() and not force:
         raise ScreeningError(f"{path} exists; pass --force to overwrite it")
     if path.is_dir():
         raise ScreeningError(f"{path} is a directory")
+
+
+@contextmanager
+def atomic_path(path: Path, force: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on normal exit, fsync it and rename it into
+    place; on an exception, delete it. With ``force=False`` an existing ``path`` is an error."""
+    check_target(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
@@ -212,13 +228,16 @@ class TableWriter(_AtomicWriter):
 
 def _xlsx_cell(ws: Any, value: object) -> Any:
     """A typed cell: text stays text even when it starts with '=' (pandas' to_excel would
-    store it as a formula, losing the post and running it in the sheet)."""
+    store it as a formula, losing the post and running it in the sheet). Control characters
+    XLSX cannot hold become visible control pictures (:func:`screening.cells.xlsx_text`)."""
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, float) and value != value:  # NaN
         value = None
     elif hasattr(value, "item"):  # numpy scalar
         value = value.item()
+    if isinstance(value, str):
+        value = xlsx_text(value)
     c = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         c.data_type = "s"

@@ -108,11 +108,6 @@ def test_xlsx_queue_with_control_characters_is_written(small_model: Path, tmp_pa
     assert "tab\tkept, vt\u240bsoh\u2401nul\u2400 us\u241f end: coblos nomor 2" in texts
 
 
-@pytest.mark.xfail(
-    reason="needs the XLSX reader to apply screening.cells.xlsx_untext (screening/readers.py, "
-    "readers engineer); remove this mark when it lands",
-    strict=False,
-)
 def test_xlsx_queue_round_trip_gives_back_control_characters(
     small_model: Path, tmp_path: Path
 ) -> None:
@@ -151,11 +146,6 @@ def test_formula_texts_round_trip_through_an_xlsx_queue(small_model: Path, tmp_p
     _check_export(tmp_path / "r.db", tmp_path)
 
 
-@pytest.mark.xfail(
-    reason="needs the CSV reader to undo the formula guard on every cell (screening/readers.py, "
-    "readers engineer); remove this mark when it lands",
-    strict=False,
-)
 def test_formula_texts_round_trip_through_a_csv_queue(small_model: Path, tmp_path: Path) -> None:
     from screening.writers import write_table
 

@@ -1,74 +1,201 @@
 """The `screening` command: verbs, and the error handling that makes exit codes trustworthy.
 
 Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback);
-130 interrupted.
+130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM); 129 hung up (SIGHUP).
+
+Every error is one line on standard error, passed through :func:`one_line`: terminal escape
+sequences removed, line breaks made spaces, other control characters made visible, and at
+most 2,000 characters (an error can echo a file name or a value taken from hostile input).
+
+Stopping: :func:`main` turns SIGINT, SIGTERM and SIGHUP into :class:`Stopped`, raised in the
+main thread. It is a BaseException, so ``except Exception`` blocks let it through while the
+atomic writers delete their temporary files on the way out (a stopped run leaves neither a
+partial output nor a hidden ``.NAME.*.tmp``) and worker processes are stopped
+(:mod:`screening.parallel`); then ``interrupted`` (or ``terminated``) is the one line printed.
+Further stop signals are ignored so that they cannot cut that cleanup short.
+
+Importing this module is cheap: the verbs (pandas, scikit-learn: seconds of imports) load when
+:data:`app` is first used, so :func:`main` has its signal handlers in place before anything
+slow runs.
 """
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from screening.cli import (
-    audit_labels,
-    build_data,
-    check_data,
-    evaluate,
-    explain,
-    info,
-    retrain,
-    review,
-    score,
-    thresholds,
-    train,
-)
 from screening.errors import ScreeningError
 
-app = typer.Typer(
-    name="screening",
-    help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
-    "A flag is a lead for a human neutrality reviewer, never an automated sanction.\n\n"
-    "Typical run:  screening train  then  "
-    "screening score posts.csv -o scored.csv --candidates pilkada.yaml",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-)
-app.command("train")(train.command)
-app.command("score")(score.command)
-app.command("evaluate")(evaluate.command)
-app.command("thresholds")(thresholds.command)
-app.command("explain")(explain.command)
-app.command("info")(info.command)
-app.command("check-data")(check_data.command)
-app.command("build-data")(build_data.command)
-app.command("audit-labels")(audit_labels.command)
-app.command("retrain")(retrain.retrain_command)
-app.command("models")(retrain.models_command)
-app.add_typer(review.app, name="review")
+if TYPE_CHECKING:
+    import typer
+
+MAX_MESSAGE_CHARS = 2_000
+
+_STOP_WORDS = {"SIGINT": "interrupted", "SIGTERM": "terminated", "SIGHUP": "hung up"}
+# SIGHUP does not exist on Windows
+_STOPS = {getattr(signal, n): word for n, word in _STOP_WORDS.items() if hasattr(signal, n)}
+
+
+class Stopped(BaseException):
+    """A stop signal arrived; ``exit_code`` is 128 + the signal number, as shells report it.
+
+    A BaseException, like KeyboardInterrupt, so that code catching Exception does not
+    swallow it; not a KeyboardInterrupt, which typer would turn into a silent exit.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(_STOPS.get(signum, f"stopped by signal {signum}"))
+        self.exit_code = 128 + signum
+
+
+def _on_stop(signum: int, frame: FrameType | None) -> None:
+    # one stop is enough: a second Ctrl-C must not interrupt the cleanup the first started
+    for s in _STOPS:
+        signal.signal(s, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def _handle_stops() -> None:
+    for s in _STOPS:
+        if signal.getsignal(s) is not signal.SIG_IGN:  # ignored (nohup, &): keep ignoring
+            signal.signal(s, _on_stop)
+
+
+# CSI sequences (colours, cursor moves, clearing the screen), 7- and 8-bit
+_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+# OSC, DCS, SOS, PM and APC strings (window titles, hyperlinks, ...) up to their terminator
+_STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+_ESCAPES = rf"{_CSI}|{_STRING}|\x1b[ -/]*[0-~]?"
+_BREAKS = r"\r\n|[\n\r\t\v\f\x85\u2028\u2029]"
+# other C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
+_CONTROLS = r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def _visible(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # its control picture: ␀ for NUL
+    return "\u2421" if code == 0x7F else ""
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` made safe to print as one terminal line: escape sequences removed, line
+    breaks and tabs made spaces, other C0 controls shown as control pictures, C1 controls and
+    bidirectional overrides removed; longer than ``limit`` characters, cut there and followed
+    by ``… (N more characters)``."""
+    # patterns compiled here, not at import: main() must install its handlers at once
+    head = message[: limit + 1_000]  # a 350 MB message must not be scanned whole
+    text = re.sub(_CONTROLS, _visible, re.sub(_BREAKS, " ", re.sub(_ESCAPES, "", head)))
+    more = len(message) - len(head) + max(0, len(text) - limit)
+    return f"{text[:limit]}… ({more} more characters)" if more else text
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed (a hung-up terminal): nothing to tell
+        pass
+
+
+def _build() -> typer.Typer:
+    import typer
+
+    from screening.cli import (
+        audit_labels,
+        build_data,
+        check_data,
+        evaluate,
+        explain,
+        info,
+        retrain,
+        review,
+        score,
+        thresholds,
+        train,
+    )
+
+    app = typer.Typer(
+        name="screening",
+        help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
+        "A flag is a lead for a human neutrality reviewer, never an automated sanction.\n\n"
+        "Typical run:  screening train  then  "
+        "screening score posts.csv -o scored.csv --candidates pilkada.yaml",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="markdown",
+    )
+    app.command("train")(train.command)
+    app.command("score")(score.command)
+    app.command("evaluate")(evaluate.command)
+    app.command("thresholds")(thresholds.command)
+    app.command("explain")(explain.command)
+    app.command("info")(info.command)
+    app.command("check-data")(check_data.command)
+    app.command("build-data")(build_data.command)
+    app.command("audit-labels")(audit_labels.command)
+    app.command("retrain")(retrain.retrain_command)
+    app.command("models")(retrain.models_command)
+    app.add_typer(review.app, name="review")
+    return app
+
+
+def _app() -> typer.Typer:
+    """The app, built on first use (see the module docstring) and kept as ``app``."""
+    if "app" not in globals():
+        globals()["app"] = _build()
+    return globals()["app"]
+
+
+def __getattr__(name: str) -> Any:
+    # `from screening.cli.app import app` (PEP 562)
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
+    """Run the CLI and exit with its code; errors and stops print one line, never a traceback."""
+    _handle_stops()
     try:
-        rv = app(standalone_mode=False)
+        code = _run()
+    except Stopped as stop:
+        _say(str(stop))
+        code = stop.exit_code
+    for s in _STOPS:  # done: a late Ctrl-C must not raise in the interpreter's exit handlers
+        signal.signal(s, signal.SIG_IGN)
+    sys.exit(code)
+
+
+def _run() -> int:
+    import typer
+
+    try:
+        rv = _app()(standalone_mode=False)
     except ScreeningError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except (typer.Abort, KeyboardInterrupt):
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+        _say(f"error: {one_line(str(exc))}")
+        return 1
+    except typer.Abort:  # a prompt answered with Ctrl-D / Ctrl-C
+        _say("interrupted")
+        return 130
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer's silent exit on Ctrl-C
+            _say("interrupted")
+        return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            typer.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(1)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `screening` alone: show the help
+            exc.show()
+            return 1
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _say(f"error: {one_line(exc.format_message() + hint)}")
+        return 1
     except OSError as exc:  # permissions, disk full, ...: the user's environment, not a bug
-        typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-        sys.exit(1)
-    sys.exit(rv if isinstance(rv, int) else 0)
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        _say(f"error: {one_line(message)}")
+        return 1
+    return rv if isinstance(rv, int) else 0

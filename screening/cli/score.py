@@ -22,11 +22,13 @@ from screening.cli.options import (
     open_model,
 )
 from screening.distributed import DaskSummary, score_dask
+from screening.distributed import check_paths as check_dask_paths
 from screening.errors import ScreeningError
-from screening.parallel import available_cores
+from screening.messages import name_list
+from screening.parallel import available_cores, cap_jobs
 from screening.privacy import KEY_ENV, load_key
 from screening.readers import DEFAULT_CHUNK_ROWS
-from screening.scoring import ScoreSummary, score_file
+from screening.scoring import ScoreSummary, check_paths, score_file
 
 
 class Engine(StrEnum):
@@ -90,6 +92,15 @@ def command(
             show_default=False,
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Read only this sheet of an .xlsx workbook [default: every sheet with a "
+            "post-text column, named in a sheet column].",
+            show_default=False,
+        ),
+    ] = None,
     jobs: Jobs = None,
     chunk_rows: Annotated[
         int,
@@ -136,11 +147,21 @@ def command(
 
     Example:  screening score 'exports/*.parquet' -o scored/ -c pilgub.yaml --engine dask
     """
-    bundle = open_model(model)
-    lexicon = open_lexicon(candidates)
     if engine is Engine.dask:
         if pseudonymize or chunk_rows != DEFAULT_CHUNK_ROWS:
             raise ScreeningError("--pseudonymize and --chunk-rows work with --engine local only")
+    elif scheduler:
+        raise ScreeningError("--scheduler needs --engine dask")
+    # outputs first: a refusal must not come after seconds of loading (the engines check again)
+    if engine is Engine.dask:
+        check_dask_paths(str(input), output, force)
+    else:
+        check_paths(input, output, force)
+    bundle = open_model(model)
+    lexicon = open_lexicon(candidates)
+    # --jobs only sizes processes on this machine, not a --scheduler's cluster
+    workers = jobs_for(jobs, quiet or as_json) if not scheduler else jobs or available_cores()
+    if engine is Engine.dask:
         dsum = score_dask(
             str(input),
             output,
@@ -150,12 +171,10 @@ def command(
             threshold,
             force,
             scheduler,
-            workers=jobs or available_cores(),
+            workers=workers,
         )
         report(dsum, render_dask, as_json, quiet)
         return
-    if scheduler:
-        raise ScreeningError("--scheduler needs --engine dask")
     key = load_key(pseudonym_key_file) if pseudonymize else None
     summary = score_file(
         input,
@@ -167,11 +186,25 @@ def command(
         force,
         formula_guard,
         key,
-        jobs=jobs or available_cores(),
+        jobs=workers,
         chunk_rows=chunk_rows,
         progress=not (quiet or as_json),
+        sheet=sheet,
     )
     report(summary, render, as_json, quiet)
+
+
+def jobs_for(requested: int | None, silent: bool) -> int:
+    """Worker processes for ``--jobs`` (None: all cores), capped at the cores available with
+    a one-line note on standard error unless ``silent``."""
+    cores = available_cores()
+    jobs = cap_jobs(requested, cores)
+    if requested is not None and jobs < requested and not silent:
+        typer.echo(
+            f"note: --jobs {requested} is more than the {cores} available cores; using {jobs}",
+            err=True,
+        )
+    return jobs
 
 
 def report(summary: Any, show: Callable[[Any], str], as_json: bool, quiet: bool) -> None:
@@ -203,13 +236,28 @@ def render(s: ScoreSummary) -> str:
     lines = [
         f"scored {s.input} -> {s.output}",
         f"  text column: {s.text_column}   encoding: {s.encoding}"
-        + (f" ({s.replaced_chars} characters replaced)" if s.replaced_chars else ""),
+        + (f" ({s.replaced_chars} characters replaced)" if s.replaced_chars else "")
+        + (f" ({s.mixed_lines} lines in another encoding)" if s.mixed_lines else ""),
+        *([f"  sheets read: {name_list(s.sheets)}"] if len(s.sheets) > 1 else []),
+        *(
+            [f"  sheets without a post-text column, not read: {name_list(s.skipped_sheets)}"]
+            if s.skipped_sheets
+            else []
+        ),
         f"  lexicon: {s.lexicon or 'none (candidate names not typed)'}   "
         f"threshold: {s.threshold:.3f}",
         f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected}"
         + (f"  (reasons in {s.rejects_path})" if s.rejected else ""),
         f"  duplicate texts (scored once): {s.duplicates}",
-        *([f"  pseudonymised columns: {', '.join(s.pseudonymized)}"] if s.pseudonymized else []),
+        *([f"  pseudonymised columns: {name_list(s.pseudonymized)}"] if s.pseudonymized else []),
+        *(
+            [
+                "  warning: author-like columns left as they are (check them before sharing): "
+                + name_list(s.author_like_left)
+            ]
+            if s.author_like_left
+            else []
+        ),
         f"  flagged: {s.flagged} ({pct:.1f}%)",
     ]
     lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
