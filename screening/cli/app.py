@@ -111,6 +111,7 @@ def _build() -> typer.Typer:
         evaluate,
         explain,
         info,
+        lexicon,
         retrain,
         review,
         score,
@@ -141,6 +142,7 @@ def _build() -> typer.Typer:
     app.command("retrain")(retrain.retrain_command)
     app.command("models")(retrain.models_command)
     app.add_typer(review.app, name="review")
+    app.add_typer(lexicon.app, name="lexicon")
     return app
 
 
