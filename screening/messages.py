@@ -12,32 +12,53 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# ANSI/VT escape sequences: CSI (ESC [ ... final byte, or the 8-bit CSI U+009B), OSC (ESC ] ...
-# ended by BEL or ESC \), and two-character ESC sequences. Removed whole, so that their
-# parameters do not show up as noise.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[ -~]?"
-)
-# What is left that a terminal acts on or that breaks the line: C0 and C1 controls, DEL, the
-# Unicode line/paragraph separators and the bidirectional overrides (which reorder the text
-# shown around them).
-_CONTROLS = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-# A name longer than this is cut before cleaning: the cleaned text is at most ``limit`` long,
-# and an escape sequence cut in the middle loses its ESC to _CONTROLS anyway.
+# An error message longer than this is cut (a 350 MB message once came from a YAML bomb)
+MAX_MESSAGE_CHARS = 2_000
+# CSI sequences (colours, cursor moves, clearing the screen), 7- and 8-bit
+_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+# OSC, DCS, SOS, PM and APC strings (window titles, hyperlinks, ...) up to their terminator
+_STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+_ESCAPES = rf"{_CSI}|{_STRING}|\x1b[ -/]*[0-~]?"
+_BREAKS = r"\r\n|[\n\r\t\v\f\x85\u2028\u2029]"
+# other C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
+_CONTROLS = r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def _visible(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # its control picture: ␀ for NUL
+    return "\u2421" if code == 0x7F else ""
+
+
+def _clean(text: str) -> str:
+    """Escape sequences removed, line breaks and tabs made spaces, other C0 controls shown as
+    control pictures, C1 controls and bidirectional overrides removed."""
+    return re.sub(_CONTROLS, _visible, re.sub(_BREAKS, " ", re.sub(_ESCAPES, "", text)))
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` made safe to print as one terminal line: escape sequences removed, line
+    breaks and tabs made spaces, other C0 controls shown as control pictures, C1 controls and
+    bidirectional overrides removed; longer than ``limit`` characters, cut there and followed
+    by ``… (N more characters)``."""
+    head = message[: limit + 1_000]  # a 350 MB message must not be scanned whole
+    text = _clean(head)
+    more = len(message) - len(head) + max(0, len(text) - limit)
+    return f"{text[:limit]}… ({more} more characters)" if more else text
+
+
+# A name longer than this many times its limit is cut before cleaning: the cleaned text is at
+# most ``limit`` long, and an escape sequence cut in the middle loses its ESC to _CONTROLS.
 _WINDOW = 4
 
 
 def printable(text: object, limit: int = 80) -> str:
     """``text`` (str() of it) without escape sequences and control characters, at most
-    ``limit`` characters (a longer one ends in "…"). Controls become "?" so that their place
-    stays visible."""
+    ``limit`` characters (a longer one ends in "…"); cleaned as :func:`one_line` cleans, so
+    a control character's place stays visible as its control picture."""
     s = str(text)
-    s = s[: max(limit, 1) * _WINDOW + 64]
-    s = _CONTROLS.sub("?", _ESCAPES.sub("", s))
+    s = _clean(s[: max(limit, 1) * _WINDOW + 64])
     if len(s) > limit:
         s = s[: max(limit - 1, 0)] + "…"
     return s

@@ -308,7 +308,7 @@ def test_jobs_above_the_cores_are_capped_with_a_note(small_model: Path, tmp_path
 
 
 def test_one_line_strips_escapes_and_control_characters() -> None:
-    from screening.cli.app import one_line
+    from screening.messages import one_line
 
     evil = "bad \x1b[31mred\x1b[0m \x1b]0;title\x07name\nsecond\r\nthird\tx\x00y\x9b2Jz\u202eq"
     got = one_line(evil)
@@ -317,7 +317,7 @@ def test_one_line_strips_escapes_and_control_characters() -> None:
 
 
 def test_one_line_caps_the_length() -> None:
-    from screening.cli.app import one_line
+    from screening.messages import one_line
 
     got = one_line("x" * 5000)
     assert got == "x" * 2000 + "… (3000 more characters)"

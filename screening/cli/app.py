@@ -3,9 +3,10 @@
 Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback);
 130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM); 129 hung up (SIGHUP).
 
-Every error is one line on standard error, passed through :func:`one_line`: terminal escape
-sequences removed, line breaks made spaces, other control characters made visible, and at
-most 2,000 characters (an error can echo a file name or a value taken from hostile input).
+Every error is one line on standard error, passed through
+:func:`screening.messages.one_line`: escape sequences removed, line breaks made spaces,
+other control characters made visible, and at most 2,000 characters (an error can echo a
+file name or a value taken from hostile input).
 
 Stopping: :func:`main` turns SIGINT, SIGTERM and SIGHUP into :class:`Stopped`, raised in the
 main thread. It is a BaseException, so ``except Exception`` blocks let it through while the
@@ -21,18 +22,17 @@ slow runs.
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from screening.errors import ScreeningError
+from screening.messages import one_line
 
 if TYPE_CHECKING:
     import typer
 
-MAX_MESSAGE_CHARS = 2_000
 
 _STOP_WORDS = {"SIGINT": "interrupted", "SIGTERM": "terminated", "SIGHUP": "hung up"}
 # SIGHUP does not exist on Windows
@@ -62,35 +62,6 @@ def _handle_stops() -> None:
     for s in _STOPS:
         if signal.getsignal(s) is not signal.SIG_IGN:  # ignored (nohup, &): keep ignoring
             signal.signal(s, _on_stop)
-
-
-# CSI sequences (colours, cursor moves, clearing the screen), 7- and 8-bit
-_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-# OSC, DCS, SOS, PM and APC strings (window titles, hyperlinks, ...) up to their terminator
-_STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-_ESCAPES = rf"{_CSI}|{_STRING}|\x1b[ -/]*[0-~]?"
-_BREAKS = r"\r\n|[\n\r\t\v\f\x85\u2028\u2029]"
-# other C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
-_CONTROLS = r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-
-
-def _visible(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # its control picture: ␀ for NUL
-    return "\u2421" if code == 0x7F else ""
-
-
-def one_line(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """``message`` made safe to print as one terminal line: escape sequences removed, line
-    breaks and tabs made spaces, other C0 controls shown as control pictures, C1 controls and
-    bidirectional overrides removed; longer than ``limit`` characters, cut there and followed
-    by ``… (N more characters)``."""
-    # patterns compiled here, not at import: main() must install its handlers at once
-    head = message[: limit + 1_000]  # a 350 MB message must not be scanned whole
-    text = re.sub(_CONTROLS, _visible, re.sub(_BREAKS, " ", re.sub(_ESCAPES, "", head)))
-    more = len(message) - len(head) + max(0, len(text) - limit)
-    return f"{text[:limit]}… ({more} more characters)" if more else text
 
 
 def _say(line: str) -> None:
