@@ -54,6 +54,9 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
 
     st = json.loads(run_cli("review", "stats", "--db", db).stdout)
     assert st["decisions_total"] == 40
+    # the scripting spelling gives the same object
+    assert json.loads(run_cli("review", "stats", "--db", db, "--json").stdout) == st
+    assert {"decisions_total", "precision_of_flags"} <= set(st)
     (pair,) = st["agreement"]
     assert pair["shared_posts"] == 20 and pair["agreement"] == 0.5
     labels = tmp_path / "labels.csv"

@@ -153,12 +153,21 @@ def import_command(
 
 
 @app.command("stats")
-def stats_command(db: Db = Path("reviews.db")) -> None:
+def stats_command(
+    db: Db = Path("reviews.db"),
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print one JSON object (the output today is JSON either way)."
+        ),
+    ] = False,
+) -> None:
     """Decisions per reviewer, Cohen's kappa on shared posts, precision of flags per model
     version and threshold, and the partisan share of the near-threshold sample (JSON).
 
-    Example:  screening review stats --db reviews.db
+    Example:  screening review stats --db reviews.db --json
     """
+    # --json is the scripting contract; a readable default output is issue 16's work
     with Store(db) as store:
         typer.echo(json.dumps(stats(store), indent=2, ensure_ascii=False))
 
