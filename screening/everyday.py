@@ -35,6 +35,7 @@ import csv
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from screening import paths
@@ -148,3 +149,35 @@ def is_everyday(term: str) -> bool:
     >= MIN_EVERYDAY_POSTS bundled everyday posts) or, for several words, a phrase found in
     that many everyday posts (see the module docstring)."""
     return describe(term).everyday
+
+
+class EverydayUse:
+    """Counts posts that write a lexicon's everyday-word terms as plain words.
+
+    A one-word term that :func:`is_everyday` (AMIN, BISA) is matched by the lexicon however it
+    is written, so "amin ya allah" becomes a candidate mention. This counter finds the posts
+    where such a term is written in lower case, as a word and not in a hashtag: the everyday
+    use the analyst must know about before trusting the flags. Only the terms' plain forms are
+    counted (no elongation or separators), which is enough to warn.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        words = sorted(
+            {w[0] for t in terms if len(w := term_words(t)) == 1 and not t.lstrip().startswith("#")}
+        )
+        self.terms: tuple[str, ...] = tuple(w for w in words if len(w) >= 2 and is_everyday(w))
+        self._regex = (
+            re.compile(r"(?<![\w#])(" + "|".join(map(re.escape, self.terms)) + r")(?!\w)")
+            if self.terms
+            else None
+        )
+
+    def count(self, texts: Iterable[str]) -> Counter[str]:
+        """Per term, the number of ``texts`` that write it in lower case as a word."""
+        hits: Counter[str] = Counter()
+        if self._regex is None:
+            return hits
+        for text in texts:
+            if found := self._regex.findall(text):
+                hits.update(set(found))
+        return hits

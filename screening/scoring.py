@@ -29,6 +29,7 @@ import pandas as pd
 from screening.bundle import Bundle
 from screening.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.errors import ScreeningError
+from screening.everyday import EverydayUse
 from screening.explain import reason_text, reasons
 from screening.guidance import Guidance, load_guidance
 from screening.lexicon import CandidateLexicon
@@ -80,6 +81,7 @@ class ScoreSummary:
     mixed_lines: int = 0
     sheets: list[str] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    everyday_use: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -367,11 +369,19 @@ def score_file(
         jobs=jobs,
     )
     by_category: Counter[str] = Counter()
+    # lexicon terms that are everyday words (AMIN, BISA): count their plain-word uses, so the
+    # summary can warn that the lexicon fires on everyday posts
+    everyday = (
+        EverydayUse(t for k, t in lexicon.terms() if k in ("name", "party")) if lexicon else None
+    )
+    everyday_use: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
 
     def prepared() -> Iterator[tuple[_Chunk, list[str]]]:
         for chunk in stream:
             frame, rejects = prepare(chunk.frame, col, clash, sheet_col=sheet_col)
+            if everyday is not None:
+                everyday_use.update(everyday.count(frame[col].tolist()))
             texts, first = mark_duplicates(frame, col, duplicates)
             meta = _Chunk(
                 frame, chunk.rejects + rejects, chunk.rows_in, texts, first, stream.position()
@@ -405,6 +415,7 @@ def score_file(
             reject_reasons.update(r.reason.split(":")[0] for r in rejects)
             bar.update(meta.rows_in, meta.position)
     summary.by_category = dict(by_category.most_common())
+    summary.everyday_use = dict(everyday_use.most_common())
     summary.reject_reasons = dict(reject_reasons.most_common())
     summary.seconds = round(time.perf_counter() - start, 2)
     return summary

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -235,3 +236,38 @@ def test_library_check_reports_the_lexicon_path(tmp_path: Path) -> None:
     report = check_lexicon(write(tmp_path, LEXICON))
     assert report.source.endswith("lex.yaml") and report.candidates == 2
     assert report.exports == [] and not report.errors
+
+
+# -- score warns about everyday-word terms ---------------------------------------------------
+
+
+def test_score_warns_when_an_everyday_term_is_written_as_a_word(
+    small_model: Path, tmp_path: Path
+) -> None:
+    posts = tmp_path / "posts.csv"
+    pd.DataFrame(
+        {
+            "text": [
+                "semoga sehat selalu bapak, amin ya allah",
+                "terima kasih bu guru, amin",
+                "amin, semoga lancar ujiannya nak",
+                "AMIN menang! coblos nomor 1",
+                "rapat jam sembilan di aula",
+            ]
+        }
+    ).to_csv(posts, index=False)
+    lexicon = tmp_path / "amin.yaml"
+    lexicon.write_text(
+        "candidates:\n  - number: 1\n    names: [AMIN, Welmintar Gosara]\n", encoding="utf-8"
+    )
+    args = ["score", str(posts), "-o", str(tmp_path / "o.csv"), "--model", str(small_model)]
+    r = runner.invoke(app, [*args, "--candidates", str(lexicon)])
+    assert r.exit_code == 0, (r.output, r.exception)
+    # three lower-case uses; the all-caps campaign use is not counted
+    assert "everyday words, written as words in posts: amin (3)" in r.output
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(
+        "candidates:\n  - number: 1\n    names: [Welmintar Gosara]\n", encoding="utf-8"
+    )
+    r = runner.invoke(app, [*args, "--candidates", str(plain), "--force"])
+    assert r.exit_code == 0 and "everyday words" not in r.output

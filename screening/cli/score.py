@@ -231,6 +231,21 @@ def render_dask(s: DaskSummary) -> str:
     return "\n".join(lines)
 
 
+def everyday_warning(s: ScoreSummary) -> list[str]:
+    """A warning line when lexicon terms that are everyday words (AMIN, BISA) are written as
+    plain words in at least 1% of the scored posts (and 3 posts): flags there may come from
+    everyday speech, not from the campaign."""
+    floor = max(3, 0.01 * s.scored)
+    often = {t: n for t, n in s.everyday_use.items() if n >= floor}
+    if not often:
+        return []
+    terms = name_list([f"{t} ({n})" for t, n in often.items()], max_names=8)
+    return [
+        f"  warning: lexicon terms that are everyday words, written as words in posts: {terms};"
+        " check them: screening lexicon check LEXICON EXPORT"
+    ]
+
+
 def render(s: ScoreSummary) -> str:
     pct = 100 * s.flagged / s.scored if s.scored else 0.0
     lines = [
@@ -258,6 +273,7 @@ def render(s: ScoreSummary) -> str:
             if s.author_like_left
             else []
         ),
+        *everyday_warning(s),
         f"  flagged: {s.flagged} ({pct:.1f}%)",
     ]
     lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
