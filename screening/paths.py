@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from screening.errors import ScreeningError
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES = PACKAGE_DIR / "resources"
 GUIDANCE = RESOURCES / "guidance.yaml"
@@ -65,32 +63,3 @@ def default_train_out() -> Path:
     """
     env = os.environ.get("SCREENING_MODEL")
     return Path(env) if env else MODELS_DIR / "default"
-
-
-def check_output(path: Path, force: bool = False, bundle: bool = False, hint: str = "") -> None:
-    """Refuse an output before any work is done, with the reason the write would fail later.
-
-    Raises ScreeningError when ``path`` exists and ``force`` is false (for a ``bundle``
-    directory, an existing empty folder does not count: nothing would be lost); when a file
-    output is a directory or a bundle output is a file; or when the nearest existing parent
-    is not a writable folder. ``hint`` (the CLI's flag advice, e.g. "pass --force to
-    overwrite it") is appended to the exists message.
-    """
-    p = Path(path)
-    if bundle and p.exists() and not p.is_dir():
-        raise ScreeningError(f"{p} exists and is not a model bundle directory")
-    if not bundle and p.is_dir():
-        raise ScreeningError(f"{p} is a directory")
-    occupied = p.exists() and not (bundle and not any(p.iterdir()))
-    if occupied and not force:
-        what = "a model bundle" if bundle else "the output"
-        raise ScreeningError(
-            f"{p} exists; refusing to replace {what}" + (f"; {hint}" if hint else "")
-        )
-    parent = p.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent  # missing folders are created on write
-    if not parent.is_dir():
-        raise ScreeningError(f"cannot write {p}: {parent} is not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ScreeningError(f"cannot write {p}: folder {parent} is not writable")

@@ -46,7 +46,7 @@ from screening.readers import (
     find_text_column,
     open_table,
 )
-from screening.writers import RejectsWriter, TableWriter, check_target, same_file
+from screening.writers import RejectsWriter, TableWriter, check_target
 
 OUTPUT_COLUMNS = (
     "score",
@@ -285,14 +285,10 @@ def check_paths(input_path: Path, output_path: Path, force: bool = False) -> Non
     """Refuse, before any work, an output or rejects file (``OUTPUT.rejects.csv``) that is
     the input (same path, a symlink or a hard link to it: scoring would replace the data it
     reads) or that exists when ``force`` is False. Raises ScreeningError."""
-    rejects = rejects_path_for(output_path)
-    for path, what in ((output_path, "the output"), (rejects, "the rejects file")):
-        if same_file(path, input_path):
-            raise ScreeningError(
-                f"{what} {path} is the input {input_path}; write it to another file"
-            )
-    for path in (output_path, rejects):
-        check_target(path, force)
+    if Path(input_path).is_dir():  # the local engine reads one file (the reader says so too)
+        raise ScreeningError(f"{input_path} is a directory, not a file")
+    for path in (output_path, rejects_path_for(output_path)):
+        check_target(path, force, inputs=(input_path,))
 
 
 @dataclass

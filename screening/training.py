@@ -29,6 +29,7 @@ from screening.guidance import CATEGORIES, load_guidance
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.thresholds import best_f1_threshold
+from screening.writers import check_target
 
 Progress = Callable[[str], None]
 
@@ -107,7 +108,7 @@ def train(
     An existing bundle at ``out_dir`` is replaced only with ``overwrite``; that, and a folder
     that cannot be written, are refused before any training work.
     """
-    paths.check_output(Path(out_dir), overwrite, bundle=True)
+    check_target(Path(out_dir), overwrite, bundle=True)
     start = time.perf_counter()
     guidance = load_guidance(paths.GUIDANCE)
     df = load_labelled(config.train_csv)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -41,13 +41,42 @@ def same_file(a: Path, b: Path) -> bool:
         return Path(os.path.abspath(a)).resolve() == Path(os.path.abspath(b)).resolve()
 
 
-def check_target(path: Path, force: bool) -> None:
-    """Raise ScreeningError when ``path`` cannot be written as an output: it exists and
-    ``force`` is False, or it is a directory."""
-    if path.exists() and not force:
-        raise ScreeningError(f"{path} exists; pass --force to overwrite it")
-    if path.is_dir():
-        raise ScreeningError(f"{path} is a directory")
+def check_target(
+    path: Path,
+    force: bool = False,
+    *,
+    inputs: Iterable[Path] = (),
+    bundle: bool = False,
+    hint: str = "pass --force to overwrite it",
+) -> None:
+    """Refuse an output before any work, with the reason the write would fail later.
+
+    Raises ScreeningError when ``path`` is one of ``inputs`` (the same file through any link
+    or spelling, or a path inside an input folder: inputs are never modified, whatever
+    ``force`` says); when it exists and ``force`` is False (for a ``bundle`` folder, an empty
+    one does not count: nothing would be lost); when a file output is a folder or a bundle
+    output is a file; or when the nearest existing parent is not a writable folder. ``hint``
+    ends the exists message.
+    """
+    p = Path(path)
+    for given in inputs:
+        source = Path(os.path.realpath(given))
+        if same_file(p, given) or source in Path(os.path.realpath(p)).parents:
+            raise ScreeningError(f"{p} is the input {given}; write the output elsewhere")
+    if bundle and p.exists() and not p.is_dir():
+        raise ScreeningError(f"{p} exists and is not a model bundle folder")
+    if not bundle and p.is_dir():
+        raise ScreeningError(f"{p} is a directory")
+    occupied = p.exists() and not (bundle and not any(p.iterdir()))
+    if occupied and not force:
+        raise ScreeningError(f"{p} exists" + (f"; {hint}" if hint else ""))
+    parent = p.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent  # missing folders are created on write
+    if not parent.is_dir():
+        raise ScreeningError(f"cannot write {p}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScreeningError(f"cannot write {p}: folder {parent} is not writable")
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from screening.cli.options import Force
 from screening.dataset import load_labelled
 from screening.io import detect_format, write_table
 from screening.lexicon import CandidateLexicon
+from screening.writers import check_target
 
 
 def command(
@@ -37,7 +38,7 @@ def command(
     """
     if output is not None:  # refuse before the k-fold work, not after it
         detect_format(output)
-        paths.check_output(output, force, hint="pass --force to overwrite it")
+        check_target(output, force)
     ranked = audit_labels(load_labelled(data), CandidateLexicon.from_yaml(candidates), folds)
     if output is not None:
         write_table(ranked, output, force=force, formula_guard=True)

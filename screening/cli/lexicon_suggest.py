@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 
 from screening.cli.options import Force
-from screening.errors import ScreeningError
 from screening.lexicon_suggest import draft_yaml, suggest, write_draft
-from screening.writers import check_target, same_file
+from screening.writers import check_target
 
 
 def command(
@@ -62,9 +61,7 @@ def command(
     """
     if output is not None:
         # refuse before reading: an export can take minutes to read
-        check_target(output, force)
-        if same_file(output, export):
-            raise ScreeningError(f"{output} is the export itself; choose another output")
+        check_target(output, force, inputs=(export,))
     result = suggest(export, text_col=text_col, min_count=min_count, top=top)
     if output is not None:
         write_draft(result, output, force=force)

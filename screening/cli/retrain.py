@@ -11,6 +11,7 @@ import typer
 from screening import paths
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
 from screening.retrain import list_models, new_version_name, retrain
+from screening.writers import check_target
 
 
 def retrain_command(
@@ -54,7 +55,7 @@ def retrain_command(
     """
     out_dir = out or paths.MODELS_DIR / new_version_name()
     # refuse an occupied --out before loading the model or training anything
-    paths.check_output(out_dir, bundle=True, hint="choose another --out")
+    check_target(out_dir, bundle=True, hint="choose another --out")
     current = open_model(model)
     say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
     result = retrain(

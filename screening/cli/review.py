@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from screening.paths import GUIDANCE
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
 from screening.review.stats import export_labels, stats
 from screening.review.store import Store
+from screening.writers import check_target
 
 app = typer.Typer(
     help="Reviewer audit loop: queue -> decide -> import -> stats -> export labels.",
@@ -26,20 +26,6 @@ app = typer.Typer(
 )
 Db = Annotated[Path, typer.Option("--db", help="Decisions database (SQLite, append-only).")]
 SHOWN_UNREADABLE = 5  # unreadable rows of a scored file listed on stderr; the rest counted
-
-
-def check_output(output: Path, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Refuse an output before any work: it exists (without --force), is a directory, or is
-    (through links, or inside a directory input) one of ``inputs``, which are never modified."""
-    if output.is_dir():
-        raise ScreeningError(f"{output} is a directory")
-    if output.exists() and not force:
-        raise ScreeningError(f"{output} exists; pass --force to overwrite it")
-    target = os.path.realpath(output)
-    for given in inputs:
-        source = os.path.realpath(given)
-        if target == source or target.startswith(source.rstrip(os.sep) + os.sep):
-            raise ScreeningError(f"{output} is the input {given}; write the output elsewhere")
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -95,7 +81,7 @@ def queue_command(
 
     Example:  screening review queue scored.csv -o queue.xlsx
     """
-    check_output(output, force, (scored,))
+    check_target(output, force, inputs=(scored,))
     bundle = open_model(model)
     version = f"{bundle.card.get('name', bundle.path.name)}@{bundle.card['model_sha256'][:12]}"
     frame, unreadable = read_scored(scored)
@@ -190,7 +176,7 @@ def export_command(
 
     Example:  screening review export --labels labels.csv
     """
-    check_output(labels, force, (db,))
+    check_target(labels, force, inputs=(db,))
     with Store(db) as store:
         df = export_labels(store)
     write_table(df, labels, force=force, formula_guard=True)

@@ -22,7 +22,7 @@ from screening.thresholds import (
     recommend,
     threshold_table,
 )
-from screening.writers import atomic_write
+from screening.writers import atomic_write, check_target
 
 
 def command(
@@ -124,10 +124,10 @@ def command(
         raise ScreeningError("--apply needs --reason TEXT: say why the threshold changes")
     for out in (plot, json_out):  # refuse before loading and scoring, not after
         if out is not None:
-            paths.check_output(out, force, hint="pass --force to overwrite it")
+            check_target(out, force)
     bundle = open_model(model)
     if apply:  # the card is rewritten in place: its folder must take the temporary file
-        paths.check_output(bundle.path / "card.json", force=True)
+        check_target(bundle.path / "card.json", force=True)
     df = load_labelled(data)
     if df["label"].nunique() < 2:
         raise ScreeningError(f"{data}: needs posts of both labels to review thresholds")

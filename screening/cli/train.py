@@ -9,6 +9,7 @@ import typer
 
 from screening import paths
 from screening.training import TrainConfig, train
+from screening.writers import check_target
 
 
 def command(
@@ -57,7 +58,7 @@ def command(
     Example:  screening train --out models/default
     """
     out_dir = out or paths.default_train_out()
-    paths.check_output(out_dir, force, bundle=True, hint="pass --force to replace it")
+    check_target(out_dir, force, bundle=True, hint="pass --force to replace it")
     say = (lambda _m: None) if quiet else (lambda m: typer.echo(f"... {m}", err=True))
     config = TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed)
     card = train(config, out_dir, say, overwrite=force)
