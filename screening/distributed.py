@@ -36,12 +36,14 @@ import pandas as pd
 
 from screening.bundle import Bundle
 from screening.errors import ScreeningError
+from screening.everyday import EverydayUse
 from screening.lexicon import CandidateLexicon
 from screening.parallel import STOP_SIGNALS
 from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
 from screening.scoring import (
     OUTPUT_COLUMNS,
     PostScorer,
+    lexicon_names,
     output_names,
     score_partition,
     unclash,
@@ -73,6 +75,7 @@ class DaskSummary:
     by_category: dict[str, int] = field(default_factory=dict)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    everyday_use: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,8 @@ def score_dask(
             _score_piece, dask.delayed(scorer), col, dtypes, meta=meta, align_dataframes=False
         )
         scored.to_parquet(tmp, write_index=False, schema=arrow_schema(meta))
-        summary = _summarise(tmp)
+        terms = EverydayUse(lexicon_names(lexicon)).terms if lexicon else ()
+        summary = _summarise(tmp, col, terms)
         done = True
     finally:
         try:
@@ -331,12 +335,19 @@ def score_dask(
 _COUNTED = ["flagged", "category", "duplicate_of", "reject_reason"]
 
 
-def _count(path: str) -> dict[str, Any]:
-    """Counts of one written part file (a few columns, not the texts)."""
-    frame = pd.read_parquet(path, columns=_COUNTED)
+def _count(path: str, text_col: str, everyday_terms: tuple[str, ...]) -> dict[str, Any]:
+    """Counts of one written part file (a few columns; the texts only when the lexicon has
+    everyday-word terms whose plain uses are counted, see EverydayUse)."""
+    columns = _COUNTED + ([text_col] if everyday_terms else [])
+    frame = pd.read_parquet(path, columns=columns)
     rejected = frame["reject_reason"] != ""
     flagged = frame[frame["flagged"]]
+    uses: dict[str, int] = {}
+    if everyday_terms:
+        texts = frame.loc[~rejected, text_col].tolist()
+        uses = dict(EverydayUse(everyday_terms).count(t for t in texts if isinstance(t, str)))
     return {
+        "everyday_use": uses,
         "rows_in": len(frame),
         "scored": int((~rejected).sum()),
         "rejected": int(rejected.sum()),
@@ -351,16 +362,22 @@ def _count(path: str) -> dict[str, Any]:
     }
 
 
-def _summarise(out: Path) -> dict[str, Any]:
+def _summarise(
+    out: Path, text_col: str = "", everyday_terms: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Totals over the written part files, counted on the cluster, summed here."""
     import dask
 
-    parts = dask.compute(*[dask.delayed(_count)(str(f)) for f in sorted(out.glob("*.parquet"))])
+    count = dask.delayed(_count)
+    files = sorted(out.glob("*.parquet"))
+    parts = dask.compute(*[count(str(f), text_col, everyday_terms) for f in files])
     total: dict[str, Any] = {k: 0 for k in ("rows_in", "scored", "rejected", "flagged")}
-    total.update(duplicates=0, by_category=Counter(), reject_reasons=Counter())
+    total.update(
+        duplicates=0, by_category=Counter(), reject_reasons=Counter(), everyday_use=Counter()
+    )
     for part in parts:
         for k, v in part.items():
             total[k] = total[k] + (Counter(v) if isinstance(v, dict) else v)
-    for k in ("by_category", "reject_reasons"):
+    for k in ("by_category", "reject_reasons", "everyday_use"):
         total[k] = dict(total[k].most_common())
     return total

@@ -1,25 +1,31 @@
 """Is a lexicon term an everyday Indonesian word? (Real pair acronyms often are: AMIN, BISA.)
 
 A term typed as a candidate placeholder everywhere it occurs turns "amin ya allah" into
-praise of a candidate. This module decides which terms carry that risk, from two sources:
+praise of a candidate. This module decides which terms carry that risk. The lexicon matcher
+(:mod:`screening.matcher`) types such an *ambiguous* term only where the post also has an
+election cue, and ``lexicon check`` reports the same status, so the rule is one rule.
 
-1. **wordfreq's Indonesian list** (``wordfreq.zipf_frequency(word, "id")``): a maintained
-   frequency list built from subtitles, Wikipedia, news, web text and social media; its data
-   ships inside the wheel, so no network is needed at run time. A word is everyday at Zipf
-   :data:`ZIPF_CUTOFF` (3.75, about 5.6 occurrences per million words) or above. Measured
-   (Zipf, id): acronym-words of real 2024 pairs sit above it (bisa 6.96, aman 5.54, raja
-   5.47, pas 4.97, amin 4.51, berkah 4.46, siaga 4.20, ridho 3.96, tuntas 3.98, asih 3.79);
-   surnames and rare given names below it (firdaus 3.69, mahfud 3.58, rahma 3.55, gibran
-   3.35, hasibuan 3.21, muhaimin 3.20, zulkarnain 3.13; firli, zulhen, marpaung 0). The
-   suggested 3.0 would call every surname of that second list everyday. The list does not
-   know capitals, so frequent given names and famous names clear the cut-off too (budi 4.73,
-   prabowo 4.44, anies 4.15): for them "everyday" means "a whole-word match will also hit
-   other people of that name or news", and the hit counts in everyday posts tell the two apart.
-2. **The bundled everyday posts**: label-0 rows of ``data/train.csv`` whose rule is
-   :data:`EVERYDAY_RULES` (everyday chatter, and political-sounding words used in everyday
-   life). They hold regional words that wordfreq's list misses (acil "aunt" in Banjar: Zipf 0,
-   in 4 posts). A word in at least :data:`MIN_EVERYDAY_POSTS` of them (3 of 2,165) is
-   everyday. Without the checkout's data folder (an installed wheel) only wordfreq is used.
+A word is everyday when it is **a word of the dictionary that people actually write**, or a
+word of the everyday posts the project's writers wrote:
+
+1. **Dictionary**: the KBBI root words that ship with PySastrawi (29,932 roots, MIT licence),
+   with a word counted as a dictionary word when it or its Sastrawi stem is a root
+   (``bersatu`` → ``satu``, ``harapan`` → ``harap``).
+2. **Written often**: wordfreq's Indonesian list (subtitles, Wikipedia, news, web text and
+   social media; the data ships in the wheel) at Zipf :data:`ZIPF_CUTOFF` (3.0, one per
+   million words) or above. A dictionary word that nobody writes ("anis", the plant, is
+   written as the name) would otherwise count.
+3. **Bundled everyday posts**: words and phrases in at least :data:`MIN_EVERYDAY_POSTS` of the
+   label-0 everyday posts of ``data/train.csv`` (rules :data:`EVERYDAY_RULES`). They hold
+   regional and informal words that the dictionary misses (acil "aunt" in Banjar, ridho). The
+   list ships as ``screening/resources/everyday_words.txt`` (``screening build-data`` writes
+   it), so scoring from an installed wheel gives the same result as from the checkout.
+
+Why both 1 and 2, measured (dictionary, Zipf): campaign names that are words are caught
+(amin yes 4.51, bisa yes 6.96, pas yes 4.97, raja yes 5.47, berkah yes 4.46, siaga yes 4.20,
+ganjar yes 3.77 "to reward", budi yes 4.73), while names that are frequent only as names are
+not, although wordfreq ranks them high (prabowo no 4.44, anies no 4.15, ahok no 4.38, gibran
+no 3.35). The previous rule, Zipf >= 3.75 alone, called prabowo and anies everyday.
 
 A term of several words is matched as a whole phrase, so common words alone do not make it
 everyday: "Bersama Membangun Negeri" or "Budi Santoso" fire only where the whole phrase is
@@ -37,11 +43,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from screening import paths
-from screening.lexicon import strip_accents
+from screening.keys import strip_accents
 
-ZIPF_CUTOFF = 3.75
+ZIPF_CUTOFF = 3.0
 MIN_EVERYDAY_POSTS = 3
 EVERYDAY_RULES = frozenset({"NEG-UMUM", "NEG-KATA"})
 # Honorifics before a name: "Pak Budi" is judged by "budi"
@@ -49,6 +58,9 @@ HONORIFICS = frozenset(
     "pak bapak bu ibu mas mbak bang abang kang cak abah gus ning daeng uda om kak".split()
 )
 WORDFREQ_LANG = "id"
+EVERYDAY_WORDS_RESOURCE = "everyday_words.txt"
+# longest phrase kept in the shipped list of everyday-post words and phrases
+MAX_PHRASE_WORDS = 3
 
 # separators between the words of a term, as the lexicon matcher treats them
 _TERM_SPLIT = re.compile(r"[\s\-_./&+]+")
@@ -57,13 +69,14 @@ _POST_WORDS = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class Everyday:
-    """Why a term is (or is not) everyday: the rarest word's Zipf frequency and its count of
-    everyday posts; ``everyday`` applies the rule to every word."""
+    """Why a term is (or is not) everyday: the rarest word's Zipf frequency, whether it is a
+    dictionary word, and its count of everyday posts; ``everyday`` applies the rule."""
 
     everyday: bool
     zipf: float
     posts: int
     reason: str
+    dictionary: bool = False
 
 
 def term_words(term: str) -> list[str]:
@@ -73,11 +86,36 @@ def term_words(term: str) -> list[str]:
 
 
 @functools.cache
-def _zipf(word: str) -> float:
-    # imported here: wordfreq loads its list (a few MB) on first use, only verbs that need it
+def zipf(word: str) -> float:
+    # imported here: wordfreq loads its list (a few MB) on first use, only when needed
     import wordfreq
 
     return float(wordfreq.zipf_frequency(word, WORDFREQ_LANG))
+
+
+@functools.cache
+def _stemmer() -> object:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.cache
+def is_dictionary_word(word: str) -> bool:
+    """Whether a casefolded word is a KBBI root of PySastrawi's list, or stems to one."""
+    if not word.isalpha():
+        return False
+    stemmer: Any = _stemmer()
+    if stemmer.delegatedStemmer.dictionary.contains(word):
+        return True
+    return bool(stemmer.stem(word) != word)  # Sastrawi stems only onto roots
+
+
+@functools.cache
+def is_known_word(word: str) -> bool:
+    """A casefolded word that is everyday by the dictionary-and-frequency rule alone
+    (no bundled posts): what the tolerant name matcher must never bend a name into."""
+    return zipf(word) >= ZIPF_CUTOFF and is_dictionary_word(word)
 
 
 @functools.cache
@@ -85,7 +123,11 @@ def everyday_posts() -> tuple[str, ...]:
     """Texts of the bundled everyday posts (empty when data/train.csv is not there)."""
     if not paths.TRAIN_CSV.is_file():
         return ()
-    with open(paths.TRAIN_CSV, encoding="utf-8", newline="") as fh:
+    return _everyday_rows(paths.TRAIN_CSV)
+
+
+def _everyday_rows(train_csv: Path) -> tuple[str, ...]:
+    with open(train_csv, encoding="utf-8", newline="") as fh:
         return tuple(
             row["text"]
             for row in csv.DictReader(fh)
@@ -93,33 +135,66 @@ def everyday_posts() -> tuple[str, ...]:
         )
 
 
-@functools.cache
-def _post_counts() -> Counter[str]:
-    """Number of everyday posts each casefolded word occurs in."""
+def _post_grams(text: str) -> set[str]:
+    words = _POST_WORDS.findall(strip_accents(text).casefold())
+    return {
+        " ".join(words[i : i + n])
+        for n in range(1, MAX_PHRASE_WORDS + 1)
+        for i in range(len(words) - n + 1)
+    }
+
+
+def everyday_post_counts(texts: Iterable[str]) -> Counter[str]:
+    """Number of ``texts`` each casefolded word or phrase (up to MAX_PHRASE_WORDS) occurs in."""
     counts: Counter[str] = Counter()
-    for text in everyday_posts():
-        counts.update(set(_POST_WORDS.findall(strip_accents(text).casefold())))
+    for text in texts:
+        counts.update(_post_grams(text))
     return counts
+
+
+def everyday_words_text(texts: Iterable[str]) -> str:
+    """The shipped list: words and phrases in at least MIN_EVERYDAY_POSTS of ``texts``, one a
+    line as "count<TAB>phrase", most frequent first."""
+    counts = everyday_post_counts(texts)
+    kept = sorted(
+        ((n, g) for g, n in counts.items() if n >= MIN_EVERYDAY_POSTS), key=lambda x: (-x[0], x[1])
+    )
+    header = (
+        "# Words and phrases in at least 3 of the bundled everyday posts (data/train.csv,\n"
+        "# rules NEG-UMUM and NEG-KATA). Written by `screening build-data`; do not edit.\n"
+    )
+    return header + "".join(f"{n}\t{g}\n" for n, g in kept)
+
+
+def write_everyday_words(target: Path | None = None, train_csv: Path | None = None) -> Path:
+    """Write the shipped list from the everyday posts of ``train_csv`` (default the bundled
+    data/train.csv); returns its path."""
+    out = target or paths.PACKAGE_DIR / "resources" / EVERYDAY_WORDS_RESOURCE
+    texts = everyday_posts() if train_csv is None else _everyday_rows(train_csv)
+    out.write_text(everyday_words_text(texts), encoding="utf-8")
+    return out
+
+
+@functools.cache
+def _post_counts() -> dict[str, int]:
+    """Number of bundled everyday posts each word or phrase occurs in (the shipped list)."""
+    text = (
+        resources.files("screening.resources")
+        .joinpath(EVERYDAY_WORDS_RESOURCE)
+        .read_text(encoding="utf-8")
+    )
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            n, _, gram = line.partition("\t")
+            out[gram] = int(n)
+    return out
 
 
 def everyday_score(term: str) -> float:
     """wordfreq Zipf frequency (Indonesian) of the term's rarest word; 0.0 for no words."""
     words = term_words(term)
-    return min((_zipf(w) for w in words), default=0.0)
-
-
-@functools.cache
-def _post_word_lines() -> tuple[str, ...]:
-    """Each everyday post as " word word ... " (casefolded, accent-free), for phrase counts."""
-    return tuple(
-        " " + " ".join(_POST_WORDS.findall(strip_accents(t).casefold())) + " "
-        for t in everyday_posts()
-    )
-
-
-def _phrase_posts(words: list[str]) -> int:
-    phrase = " " + " ".join(words) + " "
-    return sum(phrase in line for line in _post_word_lines())
+    return min((zipf(w) for w in words), default=0.0)
 
 
 def describe(term: str) -> Everyday:
@@ -131,23 +206,25 @@ def describe(term: str) -> Everyday:
     named = [w for w in words if w not in HONORIFICS]
     if len(words) > 1 and len(named) == 1:
         words = named  # honorific + name: any person of that name
-    zipf = min(_zipf(w) for w in words)
+    rarest = min(zipf(w) for w in words)
     if len(words) > 1:
-        n = _phrase_posts(words)
-        return Everyday(n >= MIN_EVERYDAY_POSTS, zipf, n, f"phrase in {n} everyday posts")
+        n = counts.get(" ".join(words), 0)
+        return Everyday(n >= MIN_EVERYDAY_POSTS, rarest, n, f"phrase in {n} everyday posts")
     w = words[0]
-    z, n = _zipf(w), counts[w]
-    if z >= ZIPF_CUTOFF:
-        return Everyday(True, z, n, f"{w}: zipf {z:.2f}")
+    n = counts.get(w, 0)
+    in_dict = is_dictionary_word(w)
+    if in_dict and rarest >= ZIPF_CUTOFF:
+        return Everyday(True, rarest, n, f"{w}: dictionary word, zipf {rarest:.2f}", True)
     if n >= MIN_EVERYDAY_POSTS:
-        return Everyday(True, z, n, f"{w}: {n} everyday posts")
-    return Everyday(False, z, n, f"{w}: zipf {z:.2f}, {n} everyday posts")
+        return Everyday(True, rarest, n, f"{w}: {n} everyday posts", in_dict)
+    why = "dictionary word" if in_dict else "not in the dictionary"
+    return Everyday(False, rarest, n, f"{w}: {why}, zipf {rarest:.2f}, {n} everyday posts", in_dict)
 
 
 def is_everyday(term: str) -> bool:
-    """Whether ``term`` is a common Indonesian word (wordfreq Zipf >= ZIPF_CUTOFF or in
-    >= MIN_EVERYDAY_POSTS bundled everyday posts) or, for several words, a phrase found in
-    that many everyday posts (see the module docstring)."""
+    """Whether ``term`` is an everyday word: a dictionary word written at wordfreq Zipf >=
+    ZIPF_CUTOFF, or in >= MIN_EVERYDAY_POSTS bundled everyday posts; for several words, a
+    phrase found in that many everyday posts (see the module docstring)."""
     return describe(term).everyday
 
 

@@ -26,11 +26,9 @@ parts by :meth:`CandidateLexicon.split_hashtag`.
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import itertools
 import re
-import sys
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,16 +37,16 @@ from typing import Any
 import yaml
 
 from screening.errors import ScreeningError
+from screening.keys import strip_accents, term_key
+from screening.matcher import Match, TermMatcher, ambiguous_keys
 from screening.messages import printable
+from screening.placeholders import PLACEHOLDERS
 from screening.schema import validate
 
-PLACEHOLDERS: dict[str, str] = {
-    "hashtag": "xcalontagarx",
-    "tagline": "xtaglinex",
-    "name": "xcalonx",
-    "party": "xpartaix",
-    "tagline_part": "xtaglinepartx",
-}
+# How everyday-word terms (AMIN, RAJA) are matched: "cue" only in a hashtag or a post that
+# speaks of the election (see screening.matcher), "always" everywhere (before issue 13).
+AMBIGUITY_RULES = ("cue", "always")
+
 # When terms of two kinds share a key (tagline "Aceh Bangkit" and hashtag "#AcehBangkit"), a
 # match written with '#' is a hashtag and one without takes the first kind in this order.
 _PLAIN_PRIORITY = ("tagline", "name", "party", "hashtag", "tagline_part")
@@ -98,35 +96,9 @@ _SEP_SPLIT = re.compile(r"[\s\-_./&+]+")
 _CAMEL_SPLIT = re.compile(
     r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+"
 )
-_REPEATS = re.compile(r"(.)\1+")
 # Terms shorter than this are too ambiguous to find inside an unsplit lower-case hashtag
 # (a pair acronym "BuSa" would match "#busanamuslim").
 _MIN_HASHTAG_AFFIX = 6
-
-
-@functools.cache
-def _nonspacing_marks() -> re.Pattern[str]:
-    """A character class of every non-spacing mark (category Mn): one regex pass deletes
-    them, several times faster than str.translate with a table."""
-    marks = [cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Mn"]
-    ranges = []
-    for cp in marks:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-
-    def charset(spans: list[list[int]]) -> str:
-        return "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-            for a, b in spans
-        )
-
-    # the regex engine tests a class of BMP characters with a bitmap, but scans a list of
-    # ranges once any range lies beyond U+FFFF: keep the two apart
-    bmp = charset([r for r in ranges if r[1] <= 0xFFFF])
-    astral = charset([r for r in ranges if r[1] > 0xFFFF])
-    return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]")
 
 
 def clip_message(text: str, line_limit: int = MAX_ECHO_CHARS) -> str:
@@ -208,21 +180,6 @@ def load_yaml_file(path: str | Path, what: str) -> Any:
         raise ScreeningError(f"{src}: nested too deeply") from None
 
 
-def strip_accents(text: str) -> str:
-    """Remove combining marks (é → e) and variation selectors, keeping everything else."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", _nonspacing_marks().sub("", decomposed))
-
-
-def term_key(term: str) -> str:
-    """Canonical key of a term: no accents, case, separators, '#', or repeated letters."""
-    flat = strip_accents(term).casefold().lstrip("#")
-    flat = _SEP_SPLIT.sub("", flat)
-    return _REPEATS.sub(r"\1", flat)
-
-
 def tagline_parts(tagline: str) -> list[str]:
     """Two-word fragments of a tagline of three or more words.
 
@@ -234,16 +191,6 @@ def tagline_parts(tagline: str) -> list[str]:
     if len(words) < 3:
         return []
     return [f"{a} {b}" for a, b in itertools.pairwise(words) if len(a + b) >= 7]
-
-
-def _term_pattern(term: str) -> str:
-    """Regex for one term: every letter may repeat, separators between words are optional."""
-    body = strip_accents(str(term)).strip().lstrip("#")
-    words = [w for w in _SEP_SPLIT.split(body) if w]
-    # "bb*" rather than "b+": a branch that starts with a literal is skipped after one
-    # character comparison, which makes the lexicon pass about twice as fast
-    letters = ["".join(re.escape(ch) * 2 + "*" for ch in word) for word in words]
-    return r"[\s\-_.]*".join(letters)
 
 
 @dataclass(frozen=True)
@@ -267,7 +214,9 @@ class CandidateLexicon:
     _kinds: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    ambiguity: str = field(default="cue", compare=False)
+    tolerant: bool = field(default=True, compare=False)
+    _matcher: TermMatcher | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         kinds: dict[str, set[str]] = {}
@@ -276,18 +225,15 @@ class CandidateLexicon:
             if len(key) >= 2:
                 kinds.setdefault(key, set()).add(kind)
         object.__setattr__(self, "_kinds", {k: frozenset(v) for k, v in kinds.items()})
-        patterns = sorted(
-            {(_term_pattern(t), term_key(t)) for _, t in self.terms() if len(term_key(t)) >= 2},
-            key=lambda pk: (-len(pk[1]), pk[0]),
-        )
-        if patterns:
-            alternation = "|".join(p for p, _ in patterns)
-            # A leading character class lets the regex engine skip positions that cannot
-            # start a term before it evaluates the look-behind and every alternative.
-            heads = {strip_accents(t).strip().lstrip("#")[:1] for _, t in self.terms()}
-            first = "".join(sorted({re.escape(c) for h in heads for c in h + h.casefold()}))
-            regex = re.compile(rf"(?=[#{first}])(?<![\w#])#?(?:{alternation})(?!\w)", re.IGNORECASE)
-            object.__setattr__(self, "_regex", regex)
+        if self.ambiguity not in AMBIGUITY_RULES:
+            raise ValueError(f"ambiguity must be one of {', '.join(AMBIGUITY_RULES)}")
+        if kinds:
+            terms = list(self.terms())
+            ambiguous = ambiguous_keys(terms) if self.ambiguity == "cue" else frozenset()
+            matcher = TermMatcher(
+                (t for _, t in terms), ambiguous=ambiguous, tolerant=self.tolerant
+            )
+            object.__setattr__(self, "_matcher", matcher)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -327,6 +273,16 @@ class CandidateLexicon:
             )
         return cls.from_dict(data, source=str(p))
 
+    def with_rules(
+        self, *, ambiguity: str | None = None, tolerant: bool | None = None
+    ) -> CandidateLexicon:
+        """The same lexicon matched by other rules (see AMBIGUITY_RULES and ``tolerant``)."""
+        return dataclasses.replace(
+            self,
+            ambiguity=self.ambiguity if ambiguity is None else ambiguity,
+            tolerant=self.tolerant if tolerant is None else tolerant,
+        )
+
     # -- queries ------------------------------------------------------------------------
     def terms(self) -> Iterable[tuple[str, str]]:
         """Every (kind, term) pair of the lexicon, kind in PLACEHOLDERS."""
@@ -357,25 +313,46 @@ class CandidateLexicon:
             return "hashtag"
         return next(k for k in _PLAIN_PRIORITY if k in kinds)
 
-    def _placeholder(self, matched: str) -> str:
-        hashtag = matched.startswith("#")
-        # regex tolerance can match a variant whose key differs: fall back on its form
-        kind = self.kind_of(matched, hashtag) or ("hashtag" if hashtag else "name")
+    def _placeholder(self, match: Match) -> str:
+        kinds = self._kinds[match.key]
+        kind = "hashtag" if match.hashtag else next(k for k in _PLAIN_PRIORITY if k in kinds)
         return f" {PLACEHOLDERS[kind]} "
 
-    def mentions(self, text: str) -> list[str]:
-        """The lexicon terms found in ``text``, as written there."""
-        if self._regex is None:
+    def find(self, text: str) -> list[Match]:
+        """The lexicon terms in ``text`` (accents stripped) that count, see
+        :class:`~screening.matcher.TermMatcher`."""
+        if self._matcher is None:
             return []
-        return [m.group(0) for m in self._regex.finditer(strip_accents(text))]
+        return self._matcher.matches(strip_accents(text))
+
+    def find_all(self, text: str) -> list[Match]:
+        """Every use of a lexicon term in ``text``, the everyday-word uses that do not count
+        included (for reports of how often a term is written)."""
+        if self._matcher is None:
+            return []
+        return self._matcher.find(strip_accents(text))
+
+    def mentions(self, text: str) -> list[str]:
+        """The lexicon terms found in ``text``, as written there (accents stripped)."""
+        plain = strip_accents(text)
+        return [plain[m.start : m.end] for m in self.find(plain)]
 
     def replace(self, text: str) -> str:
         """Replace every lexicon term in ``text`` by its placeholder token (accents stripped)."""
-        if self._regex is None:
+        if self._matcher is None:
             return text
         if not text.isascii():
             text = strip_accents(text)
-        return self._regex.sub(lambda m: self._placeholder(m.group(0)), text)
+        found = self._matcher.matches(text)
+        if not found:
+            return text
+        parts: list[str] = []
+        at = 0
+        for m in found:
+            parts += [text[at : m.start], self._placeholder(m)]
+            at = m.end
+        parts.append(text[at:])
+        return "".join(parts)
 
     def split_hashtag(self, body: str) -> list[str]:
         """Split a hashtag body into words, turning lexicon terms inside it into placeholders.

@@ -274,13 +274,16 @@ def _number_problems(data: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
-def count_hits(lexicon: CandidateLexicon, texts: Iterable[str]) -> Counter[str]:
-    """Number of ``texts`` in which each term key matches, as the scorer matches it (whole
-    words, case- and separator-tolerant), plus terms that are camel-case parts of a hashtag."""
+def count_hits(
+    lexicon: CandidateLexicon, texts: Iterable[str], *, as_scored: bool = True
+) -> Counter[str]:
+    """Number of ``texts`` in which each term key matches, plus terms that are camel-case
+    parts of a hashtag. ``as_scored``: count matches as the scorer types them (an everyday-word
+    term only where the post has an election cue); otherwise every use of the word counts."""
     keys = {term_key(t) for _, t in lexicon.terms()}
     hits: Counter[str] = Counter()
     for text in texts:
-        found = {term_key(m) for m in lexicon.mentions(text)}
+        found = {m.key for m in (lexicon.find(text) if as_scored else lexicon.find_all(text))}
         for body in _HASHTAG.findall(text):
             parts = _HASHTAG_PARTS.findall(body)
             for a in range(len(parts)):
@@ -350,7 +353,7 @@ def check_lexicon(
     entries = list(_entries(data))
     problems += _term_problems(entries) + _number_problems(data)
 
-    everyday_hits = count_hits(lexicon, everyday.everyday_posts())
+    everyday_hits = count_hits(lexicon, everyday.everyday_posts(), as_scored=False)
     export_reports: list[ExportReport] = []
     export_hits: dict[str, Counter[str]] = {}
     threshold = None

@@ -91,6 +91,10 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         lexicon misses a nickname). Entity-mask dropout, as in NER training.
     election_context : bool
         Add the no-election-vocabulary indicator feature (:mod:`screening.context`).
+    typed_mentions : bool
+        Type candidate-like mentions (honorific + name) and ballot numbers in posts with an
+        election cue (:mod:`screening.mentions`). Bundles saved before this option score as
+        if it were False.
     random_state : int
         Seed for the calibration folds.
     """
@@ -107,6 +111,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         lexicon_dropout: float = 0.0,
         election_context: bool = True,
+        typed_mentions: bool = True,
         random_state: int = 0,
     ) -> None:
         self.lexicon = lexicon
@@ -119,6 +124,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.lexicon_dropout = lexicon_dropout
         self.election_context = election_context
+        self.typed_mentions = typed_mentions
         self.random_state = random_state
 
     def fit(
@@ -137,12 +143,13 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         y_arr = np.asarray(y, dtype=int)
         self.__dict__.pop("_fast", None)
         self.__dict__.pop("_feature_names", None)
-        texts = normalize_many(X, self.lexicon)
+        typed = self.typed_mentions
+        texts = normalize_many(X, self.lexicon, typed=typed)
         if self.lexicon_dropout > 0 and self.lexicon is not None:
             rng = np.random.default_rng(self.random_state)
             drop = np.flatnonzero(rng.random(len(texts)) < self.lexicon_dropout)
             raw = list(X)
-            for i, t in zip(drop, normalize_many([raw[i] for i in drop]), strict=True):
+            for i, t in zip(drop, normalize_many([raw[i] for i in drop], typed=typed), strict=True):
                 texts[i] = t
         self.features_ = build_features(
             self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
@@ -178,7 +185,9 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         fast = self.__dict__.get("_fast")
         if fast is None:
             fast = self._fast = FastFeatures(self.features_)
-        return fast.transform(normalize_many(X, lexicon))
+        # bundles pickled before the option existed lack the attribute: they were untyped
+        typed = bool(self.__dict__.get("typed_mentions", False))
+        return fast.transform(normalize_many(X, lexicon, typed=typed))
 
     def feature_names(self) -> np.ndarray:
         """(n_features,) names: ``word__<n-gram>``, ``char__<n-gram>`` or ``context__...``."""

@@ -59,6 +59,11 @@ OUTPUT_COLUMNS = (
 )
 
 
+def lexicon_names(lexicon: CandidateLexicon) -> list[str]:
+    """The lexicon's names and parties: the terms whose everyday-word uses are counted."""
+    return [t for k, t in lexicon.terms() if k in ("name", "party")]
+
+
 @dataclass
 class ScoreSummary:
     """What a scoring run did; rows_in == scored + rejected always holds."""
@@ -367,9 +372,7 @@ def score_file(
     by_category: Counter[str] = Counter()
     # lexicon terms that are everyday words (AMIN, BISA): count their plain-word uses, so the
     # summary can warn that the lexicon fires on everyday posts
-    everyday = (
-        EverydayUse(t for k, t in lexicon.terms() if k in ("name", "party")) if lexicon else None
-    )
+    everyday = EverydayUse(lexicon_names(lexicon)) if lexicon else None
     everyday_use: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
 

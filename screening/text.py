@@ -30,7 +30,9 @@ from collections.abc import Iterable
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA
 
+from screening.cues import has_cue
 from screening.lexicon import EMPTY_LEXICON, CandidateLexicon, strip_accents
+from screening.mentions import type_ballot_numbers, type_mentions
 
 URL_TOKEN = "xurlx"
 MENTION_TOKEN = "xmentionx"
@@ -73,7 +75,9 @@ _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_RUN = re.compile(r"([!?.,;:~*\-=_])\1+")
 _WORD_SPLIT = re.compile(r"([^\W\d_]+(?:\d+[^\W\d_]*)*)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_LEADING_ZERO = re.compile(r"(?<!\d)0+(?=[1-9]\d{0,2}(?!\d))")
+# "02" alone is kept for the post-level step: with an election cue it is a ballot number
+_LEADING_ZERO = re.compile(r"(?<!\d)(?!0[1-9](?!\d))0+(?=[1-9]\d{0,2}(?!\d))")
+_ZERO_NUMBER = re.compile(r"(?<!\d)0([1-9])(?!\d)")
 _NO_NUMBER = re.compile(r"\bno\s*\.?\s*(?=\d)")
 _URL_HINT = re.compile(r"/|www\.", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -95,11 +99,13 @@ def _expand_slang(text: str) -> str:
     return "".join(parts)
 
 
-def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
+def normalize(text: object, lexicon: CandidateLexicon | None = None, *, typed: bool = False) -> str:
     """Normalise one post; returns a single-spaced lower-case string ('' for empty input).
 
     ``lexicon`` is the candidate lexicon of the election being monitored; without it,
-    candidate names pass through as ordinary words.
+    candidate names pass through as ordinary words. ``typed``: also type candidate-like
+    mentions and ballot numbers in posts with an election cue (:mod:`screening.mentions`);
+    models trained before that step existed score with ``typed=False``.
     """
     if text is None:
         return ""
@@ -117,12 +123,20 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None) -> str:
         s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
     s = strip_accents(s)
     s = lex.replace(s)
+    cue = False
+    if typed:
+        # one look for an election cue serves both typing steps (placeholders count as cues)
+        cue = has_cue(s)
+        s = type_mentions(s, cue)
     if "#" in s:
         s = _split_hashtags(s, lex)
     s = " ".join(map(_normalize_word, s.split()))
     if "no" in s and _DIGIT.search(s):
         s = _NO_NUMBER.sub("nomor ", s)
-    return " ".join(s.split())
+    s = " ".join(s.split())
+    if typed:
+        return type_ballot_numbers(s, cue)
+    return _ZERO_NUMBER.sub(r"\1", s) if "0" in s else s
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -145,10 +159,12 @@ def _normalize_word(s: str) -> str:
     return s
 
 
-def normalize_many(texts: Iterable[object], lexicon: CandidateLexicon | None = None) -> list[str]:
+def normalize_many(
+    texts: Iterable[object], lexicon: CandidateLexicon | None = None, *, typed: bool = False
+) -> list[str]:
     """Normalise a sequence of posts; returns a list of the same length and order."""
     lex = lexicon or EMPTY_LEXICON
-    return [normalize(t, lex) for t in texts]
+    return [normalize(t, lex, typed=typed) for t in texts]
 
 
 # Tokens for the word vectoriser: words (with digits) or single non-space symbols (emoji, !, ?).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class TrainConfig:
     folds: int = 5
     seed: int = 0
     C: float = 4.0
+    # other PartisanModel parameters (lexicon_dropout, typed_mentions, ...), for comparisons
+    model_params: dict[str, Any] = field(default_factory=dict)
 
 
 def out_of_fold_scores(
@@ -120,11 +122,15 @@ def train(
             f"{config.train_csv}: {len(bad)} label-1 row(s) without a valid category "
             f"(first at CSV line {int(bad.index[0]) + 2}); categories are {', '.join(CATEGORIES)}"
         )
+    # The training lexicon is matched by the scoring rules (everyday-word acronyms such as
+    # DAMAI only near a cue): its writers used those words both as names and as plain words.
     lexicon = CandidateLexicon.from_yaml(config.lexicon)
     texts = df["text"].tolist()
     y = df["label"].to_numpy()
     cats = df["category"].to_numpy(dtype=object)
-    model = PartisanModel(lexicon=lexicon, C=config.C, random_state=config.seed)
+    model = PartisanModel(
+        lexicon=lexicon, C=config.C, random_state=config.seed, **config.model_params
+    )
 
     progress(f"cross-validating ({config.folds} folds) to choose the threshold")
     oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from screening import paths
+from screening import paths, realdata
 from screening.training import TrainConfig, train
 
-REALDATA = paths.ROOT.parent / "shared" / "realdata"
+REALDATA = realdata.REALDATA_DIR
 
 
 def run_cli(

@@ -246,15 +246,20 @@ def test_thresholds_refuses_an_output_under_a_file_before_scoring(
     assert work.calls == 0
 
 
-def test_thresholds_force_overwrites_an_existing_plot(
-    small_model: Path, tmp_path: Path
-) -> None:
+def test_thresholds_force_overwrites_an_existing_plot(small_model: Path, tmp_path: Path) -> None:
     out = tmp_path / "pr.png"
     out.write_bytes(b"old")
     r = runner.invoke(
         _app(),
-        ["thresholds", str(paths.EVAL_CSV), "--model", str(small_model), "--plot", str(out),
-         "--force"],
+        [
+            "thresholds",
+            str(paths.EVAL_CSV),
+            "--model",
+            str(small_model),
+            "--plot",
+            str(out),
+            "--force",
+        ],
     )
     assert r.exit_code == 0, r.output
     assert out.read_bytes()[:4] == b"\x89PNG"
@@ -317,12 +322,9 @@ def test_train_help_states_its_default_output() -> None:
     assert "--force" in r.output
 
 
-def test_train_force_replaces_an_existing_bundle(
-    small_train_csv: Path, tmp_path: Path
-) -> None:
+def test_train_force_replaces_an_existing_bundle(small_train_csv: Path, tmp_path: Path) -> None:
     bundle = _fake_bundle(tmp_path / "b")
-    r = run_cli("train", "--out", str(bundle), "--data", str(small_train_csv), "--quiet",
-                "--force")
+    r = run_cli("train", "--out", str(bundle), "--data", str(small_train_csv), "--quiet", "--force")
     assert r.returncode == 0, r.stderr
     card = json.loads((bundle / "card.json").read_text(encoding="utf-8"))
     assert card["training_data"]["rows"] == 500
@@ -371,9 +373,20 @@ def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Pat
     wheel = _build_wheel(tmp_path / "dist", tmp_path)
     target = tmp_path / "site"
     r = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
-         str(wheel)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     elsewhere = tmp_path / "elsewhere"
@@ -398,7 +411,11 @@ def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Pat
     env["PYTHONPATH"] = str(target)
     r = subprocess.run(
         [sys.executable, "-c", script],
-        capture_output=True, text=True, cwd=elsewhere, env=env, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     scores = json.loads(r.stdout.strip().splitlines()[-1])
@@ -407,9 +424,24 @@ def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Pat
     posts = elsewhere / "posts.csv"
     posts.write_text("id,text\n1,Ayo coblos nomor 2\n2,Info resmi jadwal TPS\n", encoding="utf-8")
     r = subprocess.run(
-        [sys.executable, "-m", "screening", "score", str(posts), "-o", str(elsewhere / "o.csv"),
-         "--model", str(small_model), "--jobs", "1"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "screening",
+            "score",
+            str(posts),
+            "-o",
+            str(elsewhere / "o.csv"),
+            "--model",
+            str(small_model),
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(elsewhere / "o.csv")) == 2
@@ -463,13 +495,32 @@ def test_cli_apply_then_score_keeps_the_target(small_model: Path, tmp_path: Path
     )
     lex = str(paths.EVAL_LEXICON)
     r = run_cli(
-        "thresholds", str(data), "--model", str(model), "--candidates", lex,
-        "--target-precision", "0.9", "--apply", "--reason", "test",
+        "thresholds",
+        str(data),
+        "--model",
+        str(model),
+        "--candidates",
+        lex,
+        "--target-precision",
+        "0.9",
+        "--apply",
+        "--reason",
+        "test",
     )
     assert r.returncode == 0, r.stderr
     out = tmp_path / "scored.csv"
-    r = run_cli("score", str(data), "-o", str(out), "--model", str(model), "--candidates", lex,
-                "--jobs", "1")
+    r = run_cli(
+        "score",
+        str(data),
+        "-o",
+        str(out),
+        "--model",
+        str(model),
+        "--candidates",
+        lex,
+        "--jobs",
+        "1",
+    )
     assert r.returncode == 0, r.stderr
     scored = pd.read_csv(out, keep_default_na=False)
     flagged = scored[scored["flagged"].astype(str).str.lower().isin(["true", "1", "yes"])]

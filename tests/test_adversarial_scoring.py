@@ -588,8 +588,15 @@ def test_pseudonymize_warns_about_author_like_columns_it_left(
     ).to_csv(src, index=False)
     r = runner.invoke(
         app,
-        ["score", str(src), "-o", str(tmp_path / "o.csv"), "--model", str(small_model),
-         "--pseudonymize"],
+        [
+            "score",
+            str(src),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--model",
+            str(small_model),
+            "--pseudonymize",
+        ],
         env={"SCREENING_PSEUDONYM_KEY": "k" * 32},
     )
     assert r.exit_code == 0, (r.output, r.exception)

@@ -41,7 +41,6 @@ def lex() -> CandidateLexicon:
         "Budi-Sari",
         "budi sari",
         "BudiSari",
-        "busa",
         "Siti Aminah",
         "Sití Amínah",
     ],

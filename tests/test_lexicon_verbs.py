@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from screening import paths
 from screening.bundle import load_bundle
 from screening.cli.app import app
 from screening.errors import ScreeningError
-from screening.everyday import describe, everyday_posts, is_everyday
+from screening.everyday import describe, everyday_posts, everyday_words_text, is_everyday
 from screening.lexicon import CandidateLexicon
 from screening.lexicon_check import TEMPLATE, check_lexicon, count_hits
 
@@ -51,6 +52,22 @@ def test_everyday_acronyms_and_made_up_names() -> None:
         assert is_everyday(word), word
     for name in ("Zorvakin", "ZULHEN", "#RAJAMenang", "Welmintar Gosara"):
         assert not is_everyday(name), name
+
+
+def test_names_frequent_only_as_names_are_not_everyday_words() -> None:
+    # wordfreq ranks them high (prabowo 4.44, anies 4.15) but they are not dictionary words
+    for name in ("Prabowo", "Anies", "Gibran", "Ahok"):
+        assert not is_everyday(name), name
+    # a name that is also a word people write is everyday ("ganjar", to reward)
+    assert is_everyday("Ganjar")
+    assert describe("Ganjar").dictionary
+
+
+def test_the_shipped_everyday_list_matches_the_bundled_posts() -> None:
+    if not everyday_posts():
+        pytest.skip("data/train.csv not in this checkout")
+    shipped = (paths.PACKAGE_DIR / "resources" / "everyday_words.txt").read_text(encoding="utf-8")
+    assert shipped == everyday_words_text(everyday_posts()), "run `screening build-data`"
 
 
 def test_honorific_and_name_is_judged_by_the_name() -> None:
@@ -182,14 +199,16 @@ def test_count_hits_whole_words_and_hashtag_parts() -> None:
         {"candidates": [{"number": 1, "names": ["RAJA", "Pak Zorvakin"]}]}
     )
     texts = [
-        "Raja ampat indah sekali",  # whole word, any case
+        "Raja ampat indah sekali",  # whole word, any case; an everyday use (no cue)
         "kerajaan majapahit",  # inside a word: no hit
         "#RAJAMenang bersama rakyat",  # camel-case part of a hashtag
-        "pak zorvakin dan RAJA",  # two terms, one post each
+        "pak zorvakin dan RAJA",  # two terms, one post each; the name is RAJA's cue
         "pakzorvakin",  # separators are optional, as when scoring
     ]
     hits = count_hits(lexicon, texts)
-    assert hits["raja"] == 3 and hits["pakzorvakin"] == 2
+    assert hits["raja"] == 2 and hits["pakzorvakin"] == 2
+    words = count_hits(lexicon, texts, as_scored=False)
+    assert words["raja"] == 3 and words["pakzorvakin"] == 2
 
 
 def write_export(tmp_path: Path) -> Path:
@@ -213,7 +232,8 @@ def test_check_with_an_export_counts_hits_and_flag_rates(tmp_path: Path, small_m
     code, report = check_json(str(lex), str(export), "--model", str(small_model))
     assert code == 0
     hits = {t["term"]: t["export_hits"][str(export)] for t in report["terms"]}
-    assert hits["RAJA"] == 3 and hits["Pak Zorvakin"] == 1 and hits["#ZorvakinMenang"] == 1
+    # "raja ampat indah banget" is an everyday use of RAJA: not typed, not counted
+    assert hits["RAJA"] == 2 and hits["Pak Zorvakin"] == 1 and hits["#ZorvakinMenang"] == 1
     assert hits["AMAN"] == 0
     [exp] = report["exports"]
     assert exp["posts"] == 5 and exp["text_column"] == "full_text"

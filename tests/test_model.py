@@ -45,10 +45,18 @@ def test_clone_keeps_params_and_refits(small: pd.DataFrame) -> None:
 
 def test_lexicon_dropout_leaves_raw_names_in_the_vocabulary(small: pd.DataFrame) -> None:
     texts, y, cats = small["text"].tolist(), small["label"], small["category"]
-    typed = PartisanModel(lexicon=LEX, min_df=1).fit(texts, y, cats)
-    dropped = PartisanModel(lexicon=LEX, min_df=1, lexicon_dropout=1.0).fit(texts, y, cats)
+    # typed_mentions off: generic mention typing would put xcalonx back without the lexicon
+    opts = {"min_df": 1, "typed_mentions": False}
+    typed = PartisanModel(lexicon=LEX, **opts).fit(texts, y, cats)
+    dropped = PartisanModel(lexicon=LEX, lexicon_dropout=1.0, **opts).fit(texts, y, cats)
     words = lambda m: set(m.features_.transformer_list[0][1].vocabulary_)  # noqa: E731
     assert "xcalonx" in words(typed) and "xcalonx" not in words(dropped)
+
+
+def test_typed_mentions_type_honorific_names_without_the_lexicon(small: pd.DataFrame) -> None:
+    texts, y, cats = small["text"].tolist(), small["label"], small["category"]
+    model = PartisanModel(lexicon=LEX, min_df=1, lexicon_dropout=1.0).fit(texts, y, cats)
+    assert "xcalonx" in set(model.features_.transformer_list[0][1].vocabulary_)
 
 
 def test_category_head_needs_categories(small: pd.DataFrame) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screening import paths
+from screening import paths, realdata
 from screening.bundle import load_bundle
 from screening.dataset import load_labelled
 from screening.evaluate import binary_metrics, category_metrics
@@ -16,14 +16,7 @@ from screening.lexicon import CandidateLexicon
 from tests.conftest import REALDATA
 
 # Everyday (non-election) real posts: the flag rate there estimates the false-flag rate.
-EVERYDAY = [
-    "emotion_tweets.csv",
-    "idsa_sentiment.tsv",
-    "ig_cyberbullying.csv",
-    "tv_tweets.csv",
-    "cellular_tweets.csv",
-    "film_tweets.csv",
-]
+EVERYDAY = realdata.EVERYDAY_FILES
 
 
 def test_eval_f1_floor(full_model: Path) -> None:

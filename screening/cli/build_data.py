@@ -9,8 +9,16 @@ import typer
 
 from screening import paths
 from screening.dataset import build
+from screening.everyday import write_everyday_words
 from screening.guidance import load_guidance
 from screening.io import write_table
+
+
+def everyday_words_path(out: Path) -> Path:
+    """The package's list when building into data/, else a file beside the tables."""
+    if out.resolve() == paths.DATA_DIR.resolve():
+        return paths.PACKAGE_DIR / "resources" / "everyday_words.txt"
+    return out / "everyday_words.txt"
 
 
 def command(
@@ -43,3 +51,6 @@ def command(
             typer.echo(f"  dropped {m}", err=True)
     write_table(ev, out / "eval.csv", force=True)
     write_table(tr, out / "train.csv", force=True)
+    # the everyday-word list ships in the package: scoring must not need data/ at run time
+    written = write_everyday_words(everyday_words_path(out), out / "train.csv")
+    typer.echo(f"everyday words: {written}")

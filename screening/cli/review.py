@@ -32,9 +32,7 @@ def listen(host: str, port: int) -> socket.socket:
     """A socket bound to ``host``:``port`` (port 0: any free one), so a busy port is a
     one-line error before the server prints its address or starts."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )[0]
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (socket.gaierror, UnicodeError) as exc:
         raise ScreeningError(f"cannot listen on {host!r}: not a usable address") from exc
     sock = socket.socket(family, kind, proto)
@@ -102,8 +100,7 @@ def _warn_unreadable(scored: Path, unreadable: list[str]) -> None:
     if not unreadable:
         return
     typer.echo(
-        f"warning: {len(unreadable)} rows of {scored} could not be read and are not in the "
-        "queue:",
+        f"warning: {len(unreadable)} rows of {scored} could not be read and are not in the queue:",
         err=True,
     )
     for line in unreadable[:SHOWN_UNREADABLE]:
@@ -143,9 +140,7 @@ def stats_command(
     db: Db = Path("reviews.db"),
     as_json: Annotated[
         bool,
-        typer.Option(
-            "--json", help="Print one JSON object (the output today is JSON either way)."
-        ),
+        typer.Option("--json", help="Print one JSON object (the output today is JSON either way)."),
     ] = False,
 ) -> None:
     """Decisions per reviewer, Cohen's kappa on shared posts, precision of flags per model

@@ -225,13 +225,14 @@ def render_dask(s: DaskSummary) -> str:
         "(reject_reason column)",
         f"  flagged: {s.flagged}",
         *[f"    {cat:<11} {n}" for cat, n in s.by_category.items()],
+        *everyday_warning(s),
         f"rows {s.rows_in}  flagged {s.flagged}  rejected {s.rejected}  "
         f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s)",
     ]
     return "\n".join(lines)
 
 
-def everyday_warning(s: ScoreSummary) -> list[str]:
+def everyday_warning(s: ScoreSummary | DaskSummary) -> list[str]:
     """A warning line when lexicon terms that are everyday words (AMIN, BISA) are written as
     plain words in at least 1% of the scored posts (and 3 posts): flags there may come from
     everyday speech, not from the campaign."""
@@ -242,7 +243,8 @@ def everyday_warning(s: ScoreSummary) -> list[str]:
     terms = name_list([f"{t} ({n})" for t, n in often.items()], max_names=8)
     return [
         f"  warning: lexicon terms that are everyday words, written as words in posts: {terms};"
-        " check them: screening lexicon check LEXICON EXPORT"
+        " they count as candidates only next to an election cue; check them: screening"
+        " lexicon check LEXICON EXPORT"
     ]
 
 

@@ -214,8 +214,6 @@ def create_app(
     return Starlette(
         routes=[Route("/", page), Route("/decide", decide, methods=["POST"])],
         middleware=[
-            Middleware(
-                HostCheck, names=host_names(host), port=port, any_ip=host in WILDCARD_HOSTS
-            )
+            Middleware(HostCheck, names=host_names(host), port=port, any_ip=host in WILDCARD_HOSTS)
         ],
     )
