@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from screening import paths, realdata
+from screening import matcher, paths, realdata
 from screening.bundle import load_bundle
 from screening.evaluate import binary_metrics
 from screening.lexicon import CandidateLexicon
@@ -36,6 +36,24 @@ def real_texts(name: str) -> list[str]:
 def real_dev() -> pd.DataFrame:
     """data/real_dev.csv with each reference resolved to its text in the real-data folder."""
     return realdata.resolve(pd.read_csv(paths.DATA_DIR / "real_dev.csv"))
+
+
+def everyday_labelled() -> pd.DataFrame:
+    """Every post of the everyday real files with a label: data/real_everyday.csv's agreed
+    labels for the 1,508 posts with election vocabulary, 0 for the rest (no election
+    vocabulary, so no partisan tendency), -1 where the two labellers disagreed."""
+    labels = pd.read_csv(paths.DATA_DIR / "real_everyday.csv")
+    parts = []
+    for name in realdata.EVERYDAY_FILES:
+        frame = realdata.read_texts(name)
+        mine = labels[labels.file == name][["line", "label"]]
+        frame = frame.merge(mine, on="line", how="left")
+        frame["label"] = frame["label"].fillna(0)
+        frame.loc[frame.line.isin(mine.line[mine.label.isna()]), "label"] = -1
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True)
+    out["label"] = out["label"].astype(int)
+    return out
 
 
 def acronym_posts() -> pd.DataFrame:
@@ -54,10 +72,13 @@ def lexicon(path: Path, args: argparse.Namespace) -> CandidateLexicon:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=str(paths.MODELS_DIR / "default"))
-    ap.add_argument("--ambiguity", default="cue", choices=("cue", "always"))
+    ap.add_argument("--ambiguity", default="cue", choices=("cue", "caps", "always"))
     ap.add_argument("--exact", action="store_true", help="no spelling variants or typos")
+    ap.add_argument("--window", type=int, default=None, help="words between a cue and a term")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.window is not None:
+        matcher.CUE_WINDOW = args.window
     bundle = load_bundle(args.model)
     model, thr = bundle.model, bundle.threshold
     out: dict[str, Any] = {"model": args.model, "threshold": thr, "ambiguity": args.ambiguity}
@@ -81,9 +102,20 @@ def main() -> None:
                 "n": len(acr),
             }
     if realdata.REALDATA_DIR.is_dir():
-        every = [t for f in realdata.EVERYDAY_FILES for t in real_texts(f)]
-        s = score(every, None)
-        out["everyday_real"] = {"n": len(every), "flagged": float((s >= thr).mean())}
+        every = everyday_labelled()
+        s = score(every.text.tolist(), None)
+        flag = s >= thr
+        clean = (every.label == 0).to_numpy()
+        partisan = (every.label == 1).to_numpy()
+        out["everyday_real"] = {
+            "n": len(every),
+            "flagged": float(flag.mean()),
+            # flags on posts that are not partisan (agreed label 0, or no election vocabulary)
+            "false_flags": float(flag[clean].mean()),
+            "partisan_posts": int(partisan.sum()),
+            "partisan_found": float(flag[partisan].mean()),
+        }
+        every = every.text.tolist()
         acr_lex = lexicon(ACRONYMS, args)
         words = re.compile(
             r"(?<!\w)(amin|bisa|pas|raja|berkah|siaga|aman|maju|sabar|jaya)(?!\w)", re.I

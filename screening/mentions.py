@@ -18,7 +18,7 @@ of the election (:func:`screening.cues.has_cue`), this module types them:
   zero ("02") get the token ``xnomorx`` before them (``coblos 2`` → ``coblos xnomorx 2``).
 
 * **a pair's name or acronym**: two Capitalised names joined by a hyphen ("Benny-Hindun")
-  and an all-caps word of 3-8 letters that is not an everyday word or a common acronym
+  and an all-caps word of 3-6 letters that is not an everyday word or a common acronym
   (ROMAD, JEVAN; not KPU, ASN, MAJU), outside posts written mostly in capitals.
 
 Without a cue nothing is typed: "Pak Budi guru matematika" and "jam 02 pagi" stay as they are.
@@ -113,10 +113,13 @@ unair bpjs pln pdam bumn bumd umkm ktp kk nik npwp sim otw wib wita wit covid pk
 apbd apbn dak dau opd skpd pupr kpk mk bpk bkn kasn bkd hut ri nkri pemda pemkot pemkab
 pemprov ott lol wkwk wkwkwk ok oke gws fyi cmiiw dm pm vc tv hp wa ig fb yt gor dll dsb dst
 sdm ipm ikn jkn kis kip pip pkl spbu bbm lpg tki tkw nu md sh se mm spd mpd phd ceo cpns
-lsm ormas ham hoax viral live breaking news update info gratis promo cod ready
+lsm ormas ham hoax viral live breaking news update info gratis promo cod ready user url
+rt dm cc via omg wtf btw lmao idk asap pns tbt ootd fyp
 """.split()
 )
-_CAPS_WORD = re.compile(r"(?<![\w#@])([A-Z]{3,8})(?![\w])")
+# 3-6 capitals, as pair acronyms are (AMIN, BADJA, ZULHEN); not a masked field ([USERNAME],
+# <URL>) that anonymised exports put in place of names
+_CAPS_WORD = re.compile(r"(?<![\w#@\[<])([A-Z]{3,6})(?![\w\]>])")
 _PAIR_NAME = re.compile(r"(?<![\w#@-])([A-Z][a-z]{2,})-([A-Z][a-z]{2,})(?![\w-])")
 
 

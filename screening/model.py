@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,10 +25,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
 from screening.context import NoElectionContext
+from screening.cues import has_cue
 from screening.features import FastFeatures
 from screening.guidance import CATEGORIES
 from screening.lexicon import CandidateLexicon
@@ -91,6 +93,15 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         lexicon misses a nickname). Entity-mask dropout, as in NER training.
     election_context : bool
         Add the no-election-vocabulary indicator feature (:mod:`screening.context`).
+    context_gate : float in [0, 1]
+        Factor applied to the probability of posts with no election vocabulary at all
+        (:mod:`screening.context`). Partisan tendency is always about an electoral contest;
+        the linear model alone still gave chatty posts with no election word 0.5-0.7
+        ("kita" posts). 1.0 turns the gate off (bundles saved before it score that way).
+    cue_gate : float in [0, 1]
+        Factor for posts with broad election vocabulary ("lanjut", "pasangan", "program")
+        but no election cue (:mod:`screening.cues`: a vote, candidacy, office or candidate
+        placeholder). Chosen out-of-writer (see the README's design table).
     typed_mentions : bool
         Type candidate-like mentions (honorific + name) and ballot numbers in posts with an
         election cue (:mod:`screening.mentions`). Bundles saved before this option score as
@@ -112,6 +123,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         lexicon_dropout: float = 0.0,
         election_context: bool = True,
         typed_mentions: bool = True,
+        context_gate: float = 0.25,
+        cue_gate: float = 0.85,
         random_state: int = 0,
     ) -> None:
         self.lexicon = lexicon
@@ -125,6 +138,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         self.lexicon_dropout = lexicon_dropout
         self.election_context = election_context
         self.typed_mentions = typed_mentions
+        self.context_gate = context_gate
+        self.cue_gate = cue_gate
         self.random_state = random_state
 
     def fit(
@@ -133,12 +148,15 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         y: Sequence[int],
         categories: Sequence[str] | None = None,
         sample_weight: Sequence[float] | None = None,
+        groups: Sequence[str] | None = None,
     ) -> PartisanModel:
         """Fit both heads.
 
         X : n post texts (raw, un-normalised). y : n labels in {0, 1}. categories : n category
         names, used for the rows with label 1 (required for the category head).
         sample_weight : n non-negative weights for the binary head, or None.
+        groups : n writer ids, or None; with them the calibration folds keep each writer's
+        posts together (the calibration is then fitted on writers the model did not see).
         """
         y_arr = np.asarray(y, dtype=int)
         self.__dict__.pop("_fast", None)
@@ -156,7 +174,14 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         )
         Z = self.features_.fit_transform(texts)
         base = LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
-        folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
+        folds: Any = StratifiedKFold(
+            self.calibration_cv, shuffle=True, random_state=self.random_state
+        )
+        if groups is not None and len(set(groups)) >= self.calibration_cv:
+            grouped = StratifiedGroupKFold(
+                self.calibration_cv, shuffle=True, random_state=self.random_state
+            )
+            folds = list(grouped.split(Z, y_arr, np.asarray(groups, dtype=object)))
         self.classifier_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(
             Z, y_arr, sample_weight=None if sample_weight is None else np.asarray(sample_weight)
         )
@@ -182,12 +207,18 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         """Sparse features (n, n_features) float32 of raw texts, with candidates typed by
         ``lexicon``. Equal to ``features_.transform`` on the normalised texts, computed by
         :class:`~screening.features.FastFeatures` (several times faster)."""
+        return self._featurize(X, lexicon)[0]
+
+    def _featurize(
+        self, X: Sequence[str], lexicon: CandidateLexicon | None
+    ) -> tuple[sp.csr_matrix, list[str]]:
         fast = self.__dict__.get("_fast")
         if fast is None:
             fast = self._fast = FastFeatures(self.features_)
         # bundles pickled before the option existed lack the attribute: they were untyped
         typed = bool(self.__dict__.get("typed_mentions", False))
-        return fast.transform(normalize_many(X, lexicon, typed=typed))
+        texts = normalize_many(X, lexicon, typed=typed)
+        return fast.transform(texts), texts
 
     def feature_names(self) -> np.ndarray:
         """(n_features,) names: ``word__<n-gram>``, ``char__<n-gram>`` or ``context__...``."""
@@ -196,9 +227,30 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             names = self._feature_names = self.features_.get_feature_names_out()
         return names
 
+    def _gated(self, Z: sp.csr_matrix, texts: Sequence[str]) -> np.ndarray:
+        """(n,) calibrated probability of label 1, scaled down for posts that do not speak
+        of an election: ``context_gate`` when they have no election vocabulary at all,
+        ``cue_gate`` when they have only broad vocabulary and no election cue (see the class
+        docstring). ``texts``: the normalised posts of ``Z``'s rows."""
+        score = self.classifier_.predict_proba(Z)[:, 1]
+        # bundles saved before the gates existed lack the attributes: no gate
+        gate = float(self.__dict__.get("context_gate", 1.0))
+        cue_gate = float(self.__dict__.get("cue_gate", 1.0))
+        if gate < 1.0 and self.election_context:
+            # the indicator is the union's last column (build_features appends it)
+            no_context = Z[:, Z.shape[1] - 1].toarray().ravel() > 0
+            score = np.where(no_context, score * gate, score)
+        else:
+            no_context = np.zeros(len(score), dtype=bool)
+        if cue_gate < 1.0:
+            no_cue = np.fromiter((not has_cue(t) for t in texts), dtype=bool, count=len(texts))
+            score = np.where(no_cue & ~no_context, score * cue_gate, score)
+        return score
+
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """(n, 2) probabilities of label 0 and 1, using the fit-time lexicon."""
-        return self.classifier_.predict_proba(self.featurize(X, self.lexicon))
+        p1 = self._gated(*self._featurize(X, self.lexicon))
+        return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """(n,) labels at probability 0.5; use a bundle's threshold for screening."""
@@ -250,8 +302,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
 
     def screen(self, X: Sequence[str], lexicon: CandidateLexicon | None = None) -> Screened:
         """Score posts for the election whose ``lexicon`` is given (None: no candidate typing)."""
-        Z = self.featurize(X, lexicon)
-        score = self.classifier_.predict_proba(Z)[:, 1]
+        Z, texts = self._featurize(X, lexicon)
+        score = self._gated(Z, texts)
         cat_proba = self.category_model_.predict_proba(Z)
         best = cat_proba.argmax(axis=1)
         return Screened(

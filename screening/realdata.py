@@ -52,9 +52,9 @@ def lexicon_for(file: str) -> Path | None:
     return paths.DATA_DIR / "lexicons" / name if name else None
 
 
-def read_texts(name: str, root: Path = REALDATA_DIR) -> pd.DataFrame:
+def read_texts(name: str, root: Path | None = None) -> pd.DataFrame:
     """Line numbers and non-empty texts of one real file: columns ``line``, ``text``."""
-    path = root / name
+    path = (root or REALDATA_DIR) / name
     if not path.is_file():
         raise ScreeningError(
             f"{path}: real data file not found (evaluation data lives outside the repo)"
@@ -72,12 +72,14 @@ def is_reference_table(frame: pd.DataFrame) -> bool:
     return "text" not in frame.columns and set(REFERENCE_COLUMNS) <= set(frame.columns)
 
 
-def resolve(frame: pd.DataFrame, root: Path = REALDATA_DIR) -> pd.DataFrame:
+def resolve(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
     """``frame`` (columns file, line, ...) with each reference's ``text`` added, in order.
 
     Raises ScreeningError when the folder is absent, a file or line is missing, or a post's
-    text no longer matches the reference's ``text_sha256``.
+    text no longer matches the reference's ``text_sha256``. ``root``: the real-data folder
+    (default :data:`REALDATA_DIR`).
     """
+    root = root or REALDATA_DIR
     if not root.is_dir():
         raise ScreeningError(
             f"{root}: not found; these labels refer to real posts kept outside the repository "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from screening import paths
 from screening.bundle import (
@@ -49,15 +49,40 @@ class TrainConfig:
     model_params: dict[str, Any] = field(default_factory=dict)
 
 
+def writer_groups(df: pd.DataFrame, folds: int) -> np.ndarray | None:
+    """(n,) writer of each row when the table has a ``writer`` column with at least ``folds``
+    writers (enough for grouped folds), else None."""
+    if "writer" not in df.columns:
+        return None
+    writers = df["writer"].fillna("").astype(str).to_numpy(dtype=object)
+    return writers if len(set(writers) - {""}) >= folds else None
+
+
 def out_of_fold_scores(
-    model: PartisanModel, texts: list[str], y: np.ndarray, cats: np.ndarray, folds: int, seed: int
+    model: PartisanModel,
+    texts: list[str],
+    y: np.ndarray,
+    cats: np.ndarray,
+    folds: int,
+    seed: int,
+    groups: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n,) scores of each training post from a model that did not see it (k-fold)."""
+    """(n,) scores of each training post from a model that did not see it (k-fold).
+
+    ``groups`` (n,): the writer of each post. With it the folds keep each writer's posts
+    together (stratified group k-fold), so a post is scored by a model that never saw its
+    writer's style, as real posts will be; the inner calibration is grouped the same way.
+    """
     oof = np.zeros(len(texts))
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     arr = np.asarray(texts, dtype=object)
-    for fit_idx, hold_idx in splitter.split(arr, y):
-        m = clone(model).fit(arr[fit_idx].tolist(), y[fit_idx], cats[fit_idx])
+    if groups is None:
+        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(arr, y)
+    else:
+        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+        splits = splitter.split(arr, y, groups)
+    for fit_idx, hold_idx in splits:
+        fit_groups = None if groups is None else groups[fit_idx]
+        m = clone(model).fit(arr[fit_idx].tolist(), y[fit_idx], cats[fit_idx], groups=fit_groups)
         oof[hold_idx] = m.predict_proba(arr[hold_idx].tolist())[:, 1]
     return oof
 
@@ -73,21 +98,43 @@ class Evaluation:
     uncalibrated: np.ndarray
 
 
+LexiconChoice = CandidateLexicon | None | Mapping[str, CandidateLexicon | None]
+
+
+def screen_rows(
+    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(score, category, uncalibrated score) of each row of ``df``. ``lexicon`` is one lexicon
+    for all rows, or a mapping from a row's ``file`` to the lexicon of that file's election
+    (labels of real posts from several elections)."""
+    texts = df["text"].tolist()
+    if not isinstance(lexicon, Mapping):
+        screened = model.screen(texts, lexicon)
+        raw = model.uncalibrated_score(texts, lexicon, features=screened.features)
+        return screened.score, screened.category, raw
+    score = np.zeros(len(df))
+    category = np.empty(len(df), dtype=object)
+    raw = np.zeros(len(df))
+    for name, rows in df.groupby("file").indices.items():
+        part = [texts[i] for i in rows]
+        screened = model.screen(part, lexicon.get(str(name)))
+        score[rows], category[rows] = screened.score, screened.category
+        raw[rows] = model.uncalibrated_score(part, None, features=screened.features)
+    return score, category, raw
+
+
 def evaluate_frame(
-    model: PartisanModel, df: pd.DataFrame, lexicon: CandidateLexicon | None, threshold: float
+    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice, threshold: float
 ) -> Evaluation:
     """Evaluate on a labelled table (text, label, category): binary figures at ``threshold``,
-    per-category figures, and Brier/ECE/AP before calibration."""
-    texts = df["text"].tolist()
-    screened = model.screen(texts, lexicon)
-    raw = model.uncalibrated_score(texts, lexicon, features=screened.features)
-    out = binary_metrics(df["label"], screened.score, threshold)
-    out.update(
-        category_metrics(df["label"], screened.score, threshold, df["category"], screened.category)
-    )
+    per-category figures, and Brier/ECE/AP before calibration. ``lexicon`` as in
+    :func:`screen_rows`."""
+    score, category, raw = screen_rows(model, df, lexicon)
+    out = binary_metrics(df["label"], score, threshold)
+    out.update(category_metrics(df["label"], score, threshold, df["category"], category))
     before = binary_metrics(df["label"], raw, 0.5)
     out["before_calibration"] = {k: before[k] for k in ("brier", "ece", "average_precision")}
-    return Evaluation(out, df, screened.score, screened.category, raw)
+    return Evaluation(out, df, score, category, raw)
 
 
 def evaluate_model(
@@ -132,13 +179,21 @@ def train(
         lexicon=lexicon, C=config.C, random_state=config.seed, **config.model_params
     )
 
+    groups = writer_groups(df, config.folds)
     progress(f"cross-validating ({config.folds} folds) to choose the threshold")
     oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed)
-    threshold = best_f1_threshold(y, oof)
+    writer_oof = None
+    if groups is not None:
+        progress(f"cross-validating out-of-writer ({config.folds} folds of writers)")
+        writer_oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed, groups)
+    # the threshold is chosen where no writer's style is on both sides, when writers are known
+    threshold = best_f1_threshold(y, oof if writer_oof is None else writer_oof)
     progress(f"fitting on {len(df)} posts")
-    model.fit(texts, y, cats)
+    model.fit(texts, y, cats, groups=groups)
 
     metrics: dict[str, Any] = {"out_of_fold_train": binary_metrics(y, oof, threshold)}
+    if writer_oof is not None:
+        metrics["out_of_writer_train"] = binary_metrics(y, writer_oof, threshold)
     if config.eval_csv is not None and Path(config.eval_csv).is_file():
         progress(f"evaluating on {config.eval_csv}")
         eval_lex = (
@@ -160,6 +215,7 @@ def train(
         "threshold": threshold,
         "threshold_source": (
             f"maximum F1 on {config.folds}-fold out-of-fold scores of the training data"
+            + (", folds grouped by writer" if writer_oof is not None else "")
         ),
         "threshold_history": [],
         "training_data": {

@@ -62,3 +62,32 @@ def test_typed_mentions_type_honorific_names_without_the_lexicon(small: pd.DataF
 def test_category_head_needs_categories(small: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="categories"):
         PartisanModel(lexicon=LEX).fit(small["text"].tolist(), small["label"])
+
+
+def test_posts_that_do_not_speak_of_an_election_are_scaled_down(small: pd.DataFrame) -> None:
+    texts, y, cats = small["text"].tolist(), small["label"], small["category"]
+    gated = PartisanModel(lexicon=LEX, context_gate=0.25, cue_gate=0.8).fit(texts, y, cats)
+    open_ = clone(gated).set_params(context_gate=1.0, cue_gate=1.0).fit(texts, y, cats)
+    posts = [
+        "kita ngumpul bareng yuk nanti malam",  # no election vocabulary at all
+        "lanjut lembur sampai malam, program kerja numpuk",  # broad words, no election cue
+        "Ayo coblos nomor 2 ✌",  # an election cue
+    ]
+    a, b = gated.screen(posts, LEX).score, open_.screen(posts, LEX).score
+    np.testing.assert_allclose(a, [0.25 * b[0], 0.8 * b[1], b[2]])
+    np.testing.assert_allclose(gated.predict_proba(posts)[:, 1], a)
+
+
+def test_calibration_folds_keep_each_writer_together(small: pd.DataFrame) -> None:
+    texts, y, cats = small["text"].tolist(), small["label"], small["category"]
+    groups = small["writer"].to_numpy()
+    m = PartisanModel(lexicon=LEX, calibration_cv=3).fit(texts, y, cats, groups=groups)
+    assert len(m.classifier_.calibrated_classifiers_) == 3
+    # the folds the calibration used: no writer on both sides of any of them
+    folds = m.classifier_.cv
+    assert len(folds) == 3
+    for fit, held in folds:
+        assert not set(groups[fit]) & set(groups[held])
+    # without writers the folds are plain stratified folds (a splitter, not a list)
+    plain = PartisanModel(lexicon=LEX, calibration_cv=3).fit(texts, y, cats)
+    assert not isinstance(plain.classifier_.cv, list)

@@ -67,8 +67,15 @@ def command(
     bundles = [open_model(m) for m in (model or [None])]
     if len(bundles) > 2:
         raise ScreeningError("compare at most two models at a time")
-    lexicon = lexicon_for_data(data, candidates)
     df = load_labelled(data)
+    files = sorted(df["file"].astype(str).unique()) if "file" in df.columns else []
+    lexicon = lexicon_for_data(data, candidates, files if "line" in df.columns else [])
+    if df.attrs.get("disputed_rows_left_out"):
+        typer.echo(
+            f"{data}: real posts by reference; {df.attrs['disputed_rows_left_out']} post(s) "
+            "the labellers disagreed on are left out",
+            err=True,
+        )
     runs = []
     for bundle in bundles:
         thr = bundle.threshold if threshold is None else threshold
@@ -77,7 +84,7 @@ def command(
             {
                 "data": str(data),
                 "model": str(bundle.path),
-                "lexicon": lexicon.source if lexicon else None,
+                "lexicon": lexicon_name(lexicon),
             }
         )
         runs.append((bundle, ev))
@@ -122,6 +129,14 @@ def command(
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(json_out, result)
+
+
+def lexicon_name(lexicon: Any) -> str | None:
+    """One lexicon's file, or "per file: a.yaml, b.yaml" for labels of several elections."""
+    if isinstance(lexicon, dict):
+        names = sorted({Path(lx.source).name for lx in lexicon.values() if lx is not None})
+        return "per file: " + ", ".join(names) if names else None
+    return lexicon.source if lexicon else None
 
 
 def _f(v: Any) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from screening import paths
+from screening import paths, realdata
 from screening.bundle import Bundle, load_bundle
 from screening.lexicon import CandidateLexicon
 
@@ -65,10 +66,19 @@ def open_lexicon(path: Path | None) -> CandidateLexicon | None:
     return CandidateLexicon.from_yaml(chosen) if chosen else None
 
 
-def lexicon_for_data(data: Path, path: Path | None) -> CandidateLexicon | None:
+def lexicon_for_data(
+    data: Path, path: Path | None, files: Sequence[str] = ()
+) -> CandidateLexicon | dict[str, CandidateLexicon | None] | None:
     """The lexicon to score labelled ``data`` with: ``--candidates`` or the configured default,
-    else the bundled eval lexicon when ``data`` is the bundled data/eval.csv."""
+    else the bundled eval lexicon when ``data`` is the bundled data/eval.csv, else, for labels
+    of real posts by reference (``files``: their real-data files), each file's committed
+    lexicon (data/lexicons/)."""
     lexicon = open_lexicon(path)
+    if lexicon is None and files:
+        return {
+            f: CandidateLexicon.from_yaml(lx) if (lx := realdata.lexicon_for(f)) else None
+            for f in files
+        }
     if (
         lexicon is None
         and data.resolve() == paths.EVAL_CSV.resolve()
