@@ -113,7 +113,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         lexicon: CandidateLexicon | None = None,
-        C: float = 4.0,
+        C: float = 8.0,
         category_C: float = 4.0,
         word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (3, 5),

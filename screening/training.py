@@ -44,7 +44,7 @@ class TrainConfig:
     eval_lexicon: Path | None = paths.EVAL_LEXICON
     folds: int = 5
     seed: int = 0
-    C: float = 4.0
+    C: float = 8.0
     # other PartisanModel parameters (lexicon_dropout, typed_mentions, ...), for comparisons
     model_params: dict[str, Any] = field(default_factory=dict)
 
@@ -175,9 +175,9 @@ def train(
     texts = df["text"].tolist()
     y = df["label"].to_numpy()
     cats = df["category"].to_numpy(dtype=object)
-    model = PartisanModel(
-        lexicon=lexicon, C=config.C, random_state=config.seed, **config.model_params
-    )
+    params: dict[str, Any] = {"C": config.C, "random_state": config.seed}
+    params.update(config.model_params)  # a comparison's options win over the defaults
+    model = PartisanModel(lexicon=lexicon, **params)
 
     groups = writer_groups(df, config.folds)
     progress(f"cross-validating ({config.folds} folds) to choose the threshold")

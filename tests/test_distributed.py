@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,8 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first = df.iloc[:300].copy()
     first.iloc[5, first.columns.get_loc("full_text")] = " "
     first.iloc[7, first.columns.get_loc("full_text")] = first.iloc[2]["full_text"]
+    # "raja" as a plain word: an everyday use of the lexicon's RAJA, counted in the summary
+    first.iloc[9, first.columns.get_loc("full_text")] = "raja ampat indah, liburan keluarga"
     d = tmp_path_factory.mktemp("exports")
     for name, part in (("a.parquet", first), ("b.parquet", df.iloc[300:])):
         table = pa.Table.from_pandas(part, preserve_index=False)
@@ -72,9 +75,10 @@ def test_dask_on_a_two_worker_local_cluster_equals_local_scoring(
     got = pd.read_parquet(out)
     assert s.rows_in == len(got) == 549 and s.rejected == 2  # the sample's own + ours
 
+    uses: Counter[str] = Counter()
     for name, group in GROUPS.items():
         local = tmp_path / f"{name}.scored.parquet"
-        score_file(exports / name, local, bundle, lexicon, force=True)
+        uses.update(score_file(exports / name, local, bundle, lexicon, force=True).everyday_use)
         want = pd.read_parquet(local)
         rows = got[got["source_file"] == str(exports / name)].reset_index(drop=True)
         scored = rows[rows["reject_reason"] == ""].reset_index(drop=True)
@@ -91,6 +95,8 @@ def test_dask_on_a_two_worker_local_cluster_equals_local_scoring(
         rejected = rows[rows["reject_reason"] != ""]
         assert rejected["input_line"].tolist() == rejects["line"].tolist()
         assert rejected["reject_reason"].tolist() == rejects["reason"].tolist()
+    # both engines count the everyday-word uses the same way (the score warning's figures)
+    assert uses["raja"] >= 1 and s.everyday_use == dict(uses)
     repeat = got[(got["source_file"].str.endswith("a.parquet")) & (got["input_line"] == 8)]
     assert repeat["duplicate_of"].tolist() == ["3"]
 
