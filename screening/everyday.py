@@ -112,13 +112,6 @@ def is_dictionary_word(word: str) -> bool:
 
 
 @functools.cache
-def is_known_word(word: str) -> bool:
-    """A casefolded word that is everyday by the dictionary-and-frequency rule alone
-    (no bundled posts): what the tolerant name matcher must never bend a name into."""
-    return zipf(word) >= ZIPF_CUTOFF and is_dictionary_word(word)
-
-
-@functools.cache
 def everyday_posts() -> tuple[str, ...]:
     """Texts of the bundled everyday posts (empty when data/train.csv is not there)."""
     if not paths.TRAIN_CSV.is_file():
@@ -189,12 +182,6 @@ def _post_counts() -> dict[str, int]:
             n, _, gram = line.partition("\t")
             out[gram] = int(n)
     return out
-
-
-def everyday_score(term: str) -> float:
-    """wordfreq Zipf frequency (Indonesian) of the term's rarest word; 0.0 for no words."""
-    words = term_words(term)
-    return min((zipf(w) for w in words), default=0.0)
 
 
 def describe(term: str) -> Everyday:

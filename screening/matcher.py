@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from screening import cues, everyday
-from screening.keys import collapse_repeats, split_words, strip_accents, term_key, variant_key
+from screening.keys import collapse_repeats, split_words, term_key, variant_key
 
 _WORD = re.compile(r"([^\W_]+(?:['\u2019][^\W_]+)*)")  # one group: split keeps the words
 _JOINABLE = re.compile(r"[\s\-_.]*")
@@ -304,8 +304,3 @@ def ambiguous_keys(terms: Iterable[tuple[str, str]]) -> frozenset[str]:
         for kind, t in terms
         if kind in ("name", "party") and len(split_words(t)) == 1 and everyday.is_everyday(t)
     )
-
-
-def strip(text: str) -> str:
-    """The text as the matcher reads it (accents stripped)."""
-    return strip_accents(text)
