@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from screening.errors import ScreeningError
 from screening.io import decode_bytes, find_text_column, read_table, write_table
+from screening.privacy import unguard_cell
 
 
 @pytest.mark.parametrize(
@@ -142,8 +143,10 @@ def test_any_csv_rows_are_all_accounted_for(
     df.to_csv(p, index=False, lineterminator="\r\n" if crlf else "\n", quoting=csv.QUOTE_ALL)
     t = read_table(p)
     assert t.rows_in == len(rows) and not t.rejects
-    assert t.frame["id"].tolist() == [a for a, _ in rows]
-    assert t.frame["text"].tolist() == [b for _, b in rows]
+    # every cell comes back as written, except the documented case: a cell that starts with
+    # "'" and a formula trigger loses that quote (the readers undo the tool's formula guard)
+    assert t.frame["id"].tolist() == [unguard_cell(a) for a, _ in rows]
+    assert t.frame["text"].tolist() == [unguard_cell(b) for _, b in rows]
 
 
 def test_written_csv_survives_carriage_returns(tmp_path: Path) -> None:
