@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from screening import paths
-from screening.keys import strip_accents
+from screening.keys import split_words, strip_accents
 
 ZIPF_CUTOFF = 3.0
 MIN_EVERYDAY_POSTS = 3
@@ -62,8 +62,6 @@ EVERYDAY_WORDS_RESOURCE = "everyday_words.txt"
 # longest phrase kept in the shipped list of everyday-post words and phrases
 MAX_PHRASE_WORDS = 3
 
-# separators between the words of a term, as the lexicon matcher treats them
-_TERM_SPLIT = re.compile(r"[\s\-_./&+]+")
 _POST_WORDS = re.compile(r"[^\W_]+")
 
 
@@ -81,8 +79,7 @@ class Everyday:
 
 def term_words(term: str) -> list[str]:
     """The casefolded, accent-free words of a term, without a leading '#'."""
-    body = strip_accents(str(term)).strip().lstrip("#").casefold()
-    return [w for w in _TERM_SPLIT.split(body) if w]
+    return [w.casefold() for w in split_words(term)]
 
 
 @functools.cache

@@ -19,9 +19,10 @@ File format (YAML), the same for the training lexicon and the real election's::
 
 Matching is case-insensitive, accent-tolerant (accents are stripped from text and terms),
 elongation-tolerant (``Budiii``), separator-tolerant (``Budi-Sari``, ``Budi Sari``,
-``BudiSari``) and on word boundaries, with one compiled regular expression for the whole
-lexicon. Hashtags that merely contain a name (``#BuSaJuara``) are matched on their camel-case
-parts by :meth:`CandidateLexicon.split_hashtag`.
+``BudiSari``), tolerant of spelling variants and one typo, and on word boundaries, by word
+lookup (:mod:`screening.matcher`, which also keeps everyday-word terms such as AMIN to posts
+that speak of the election). Hashtags that merely contain a name (``#BuSaJuara``) are
+matched on their camel-case parts by :meth:`CandidateLexicon.split_hashtag`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Any
 import yaml
 
 from screening.errors import ScreeningError
-from screening.keys import strip_accents, term_key
+from screening.keys import split_words, strip_accents, term_key
 from screening.matcher import Match, TermMatcher, ambiguous_keys
 from screening.messages import printable
 from screening.placeholders import PLACEHOLDERS
@@ -82,8 +83,7 @@ LEXICON_SCHEMA: dict[str, Any] = {
 
 # Limits of the guarded YAML loader (:func:`load_yaml_file`). Lexicons and the guidance are
 # hand-written files of a few kilobytes. 2 MB holds a national legislative list (about 10,000
-# candidates take 1 MB) twice over; the matcher's one regular expression takes about 10 s per
-# MB of lexicon to compile, so a bigger file would only cost time.
+# candidates take 1 MB) twice over; a bigger file would only cost loading time.
 MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64
 # Longest piece of a file's content (or of a message about it) echoed in an error line.
@@ -93,7 +93,6 @@ _MAX_MESSAGE_CHARS = 2500
 # fast even at the size cap
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_SEP_SPLIT = re.compile(r"[\s\-_./&+]+")
 _CAMEL_SPLIT = re.compile(
     r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+"
 )
@@ -188,7 +187,7 @@ def tagline_parts(tagline: str) -> list[str]:
     Gemilang"); the fragments are typed ``xtaglinepartx``, a token of their own, because they
     also occur in everyday speech and the model must weigh them separately.
     """
-    words = [w for w in _SEP_SPLIT.split(strip_accents(tagline).strip()) if w]
+    words = split_words(tagline)
     if len(words) < 3:
         return []
     return [f"{a} {b}" for a, b in itertools.pairwise(words) if len(a + b) >= 7]

@@ -184,4 +184,9 @@ def type_ballot_numbers(normalized: str, cue: bool | None = None) -> str:
         normalized = _BALLOT.sub(lambda m: f"{m.group(0)}{BALLOT_TOKEN} ", normalized)
         # "nomor urut 2 ✌" meets two rules: one token
         normalized = _TWICE.sub(f"{BALLOT_TOKEN} ", normalized)
+    return drop_leading_zeros(normalized)
+
+
+def drop_leading_zeros(normalized: str) -> str:
+    """ "02" → "2" wherever a one-digit number was written with a leading zero."""
     return _ZERO_NUMBER.sub(r"\1", normalized) if "0" in normalized else normalized

@@ -32,7 +32,7 @@ from indoNLP.preprocessing.slang_data import SLANG_DATA
 
 from screening.cues import has_cue
 from screening.lexicon import EMPTY_LEXICON, CandidateLexicon, strip_accents
-from screening.mentions import type_ballot_numbers, type_mentions
+from screening.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
 
 URL_TOKEN = "xurlx"
 MENTION_TOKEN = "xmentionx"
@@ -77,7 +77,6 @@ _WORD_SPLIT = re.compile(r"([^\W\d_]+(?:\d+[^\W\d_]*)*)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # "02" alone is kept for the post-level step: with an election cue it is a ballot number
 _LEADING_ZERO = re.compile(r"(?<!\d)(?!0[1-9](?!\d))0+(?=[1-9]\d{0,2}(?!\d))")
-_ZERO_NUMBER = re.compile(r"(?<!\d)0([1-9])(?!\d)")
 _NO_NUMBER = re.compile(r"\bno\s*\.?\s*(?=\d)")
 _URL_HINT = re.compile(r"/|www\.", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -136,7 +135,7 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None, *, typed: b
     s = " ".join(s.split())
     if typed:
         return type_ballot_numbers(s, cue)
-    return _ZERO_NUMBER.sub(r"\1", s) if "0" in s else s
+    return drop_leading_zeros(s)
 
 
 @functools.lru_cache(maxsize=1 << 15)
