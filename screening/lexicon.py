@@ -233,6 +233,7 @@ class CandidateLexicon:
             matcher = TermMatcher(
                 (t for _, t in terms),
                 ambiguous=ambiguous,
+                hashtag_only=[k for k, v in self._kinds.items() if v == {"hashtag"}],
                 tolerant=self.tolerant,
                 rule="caps" if self.ambiguity == "caps" else "cue",
             )

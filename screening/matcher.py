@@ -102,6 +102,10 @@ class TermMatcher:
     rule : "cue" or "caps"
         What makes an ambiguous term count: a nearby election cue (the default), or, kept for
         the comparison in the README, being written in capitals or as a hashtag.
+    hashtag_only : iterable of str
+        Keys of terms that are only campaign hashtags (``#AniesPresiden``). Written as
+        separate words without the '#' ("anies presiden") they are a sentence, not the
+        hashtag: such a run is not matched, and its words match on their own (the name).
     """
 
     def __init__(
@@ -112,8 +116,10 @@ class TermMatcher:
         tolerant: bool = True,
         cue_window: int | None = None,
         rule: str = "cue",
+        hashtag_only: Iterable[str] = (),
     ) -> None:
         self.tolerant = tolerant
+        self.hashtag_only = frozenset(hashtag_only)
         self.rule = rule
         self.cue_window = CUE_WINDOW if cue_window is None else cue_window
         self.ambiguous = frozenset(ambiguous)
@@ -229,6 +235,8 @@ class TermMatcher:
         while i < n:
             hit: tuple[int, tuple[str, str, bool]] | None = None
             first, run_words, single = infos[i]
+            # a run of words is the hashtag-only term only after its '#'
+            tagged = starts[i] > 0 and text[starts[i] - 1] == "#"
             if run_words:
                 joined = first
                 for j in range(i + 1, min(n, i + run_words)):
@@ -241,7 +249,7 @@ class TermMatcher:
                         # is already a name's first word, so a guess stays specific
                         near = self._typo(joined)
                         got = None if near is None else (near, "typo")
-                    if got is not None:
+                    if got is not None and (tagged or got[0] not in self.hashtag_only):
                         hit = (j, (got[0], got[1], got[0] in self.ambiguous))
             if hit is None and single is not None:
                 hit = (i, single)

@@ -58,6 +58,17 @@ def test_an_everyday_hashtag_needs_a_cue_somewhere_in_the_post() -> None:
     assert typed("#AMINMenang") == "xcalontagarx"
 
 
+def test_a_hashtag_written_as_words_is_a_sentence_about_the_name() -> None:
+    """ "anies presiden" without '#' states support for a name; it is not the campaign
+    hashtag #AniesPresiden (measured: such posts were shown to reviewers as simbol)."""
+    lex = CandidateLexicon.from_dict(
+        {"candidates": [{"names": ["Anies"], "hashtags": ["#AniesPresiden"]}]}
+    )
+    assert typed("yess anies presiden 2024", lex) == "yess xcalonx presiden 2024"
+    assert typed("#AniesPresiden mantap", lex) == "xcalontagarx mantap"
+    assert typed("aniespresiden", lex) == "xcalontagarx"
+
+
 def test_the_old_rule_is_still_available_for_comparison() -> None:
     always = CandidateLexicon(election="", candidates=LEX.candidates, ambiguity="always")
     assert typed("amin ya allah", always) == "xcalonx ya allah"
