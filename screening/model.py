@@ -3,7 +3,8 @@
 :class:`PartisanModel` is a scikit-learn estimator. ``fit(texts, labels, categories)`` learns
 two heads on one shared sparse feature space:
 
-* a binary head, logistic regression wrapped in sigmoid calibration (cross-validated), whose
+* a binary head, logistic regression on naive-Bayes-scaled features (:mod:`screening.nblr`)
+  wrapped in sigmoid calibration (cross-validated), whose
   ``predict_proba`` gives the probability that a post shows partisan tendency;
 * a category head, multinomial logistic regression fitted on the positive posts only, giving
   the guidance category a post most resembles (one of :data:`screening.guidance.CATEGORIES`).
@@ -33,6 +34,7 @@ from screening.cues import has_cue
 from screening.features import FastFeatures
 from screening.guidance import CATEGORIES
 from screening.lexicon import CandidateLexicon
+from screening.nblr import NBLogisticRegression
 from screening.text import TOKEN_PATTERN, normalize_many
 
 
@@ -106,6 +108,10 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         Type candidate-like mentions (honorific + name) and ballot numbers in posts with an
         election cue (:mod:`screening.mentions`). Bundles saved before this option score as
         if it were False.
+    nb_power : float
+        Scale features by ``|naive-Bayes log-count ratio| ** nb_power`` in the binary head
+        (:mod:`screening.nblr`); 0 is plain logistic regression. Chosen out-of-writer (the
+        README's model-choice table). Used only when fitting.
     random_state : int
         Seed for the calibration folds.
     """
@@ -125,6 +131,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         typed_mentions: bool = True,
         context_gate: float = 0.25,
         cue_gate: float = 0.85,
+        nb_power: float = 0.5,
         random_state: int = 0,
     ) -> None:
         self.lexicon = lexicon
@@ -140,6 +147,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         self.typed_mentions = typed_mentions
         self.context_gate = context_gate
         self.cue_gate = cue_gate
+        self.nb_power = nb_power
         self.random_state = random_state
 
     def fit(
@@ -173,7 +181,11 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
         )
         Z = self.features_.fit_transform(texts)
-        base = LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
+        base: ClassifierMixin = (
+            NBLogisticRegression(C=self.C, power=self.nb_power, class_weight=self.class_weight)
+            if self.nb_power > 0
+            else LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
+        )
         folds: Any = StratifiedKFold(
             self.calibration_cv, shuffle=True, random_state=self.random_state
         )
