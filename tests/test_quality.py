@@ -59,14 +59,17 @@ def test_false_flags_on_everyday_real_posts(full_model: Path) -> None:
         clean += int(not_partisan.sum())
         total += len(posts)
     assert total > 15000 and clean > 14000
-    assert false_flags / clean < 0.01, f"{false_flags}/{clean} not-partisan everyday posts flagged"
+    # measured 0.52% (84 posts) when this bound was set; the issue's target is 0.5%
+    assert false_flags / clean < 0.008, f"{false_flags}/{clean} not-partisan everyday posts flagged"
     assert flagged / total < 0.02, f"{flagged}/{total} everyday posts flagged"
 
 
 @pytest.mark.skipif(not REALDATA.is_dir(), reason="../shared/realdata is absent (evaluation data)")
 def test_real_yardstick_floor(full_model: Path) -> None:
     """data/real_dev.csv (real election posts, two labellers) with each election's lexicon.
-    Measured 0.802 F1 / 0.847 AP when this floor was set; the issue's target is 0.80 / 0.88."""
+    Measured 0.805 F1 / 0.884 AP / category accuracy 0.769 when this floor was set; the
+    issue's targets are 0.80 / 0.88 / 0.75. The floor sits below them: a retrain on new data
+    may move a point, and a drop larger than that is what this test is for."""
     bundle = load_bundle(full_model)
     dev = load_labelled(paths.DATA_DIR / "real_dev.csv")
     lexicons = {
@@ -76,4 +79,6 @@ def test_real_yardstick_floor(full_model: Path) -> None:
     }
     figures = evaluate_frame(bundle.model, dev, lexicons, bundle.threshold).figures
     assert figures["n"] >= 790
-    assert figures["f1"] >= 0.78 and figures["average_precision"] >= 0.83, figures
+    assert figures["f1"] >= 0.78 and figures["average_precision"] >= 0.86, figures
+    # the category reviewers see, on the agreed partisan posts
+    assert figures["category_accuracy"] >= 0.73, figures
