@@ -293,7 +293,11 @@ def main() -> None:
     global SHAPE
     SHAPE = args.shape
     train, groups, sets = load_sets()
+    if "real" not in sets:
+        print(f"note: {realdata.REALDATA_DIR} is absent: real-post columns are left empty")
     if args.category:
+        if "real" not in sets:
+            raise SystemExit("the category comparison needs the real yardstick")
         cats = load_labelled(paths.TRAIN_CSV)["category"].to_numpy(dtype=object)
         print("| head | out-of-writer accuracy | real accuracy |")
         category_choice(train, cats, groups, real_dev(), sets["real"], kw)

@@ -263,7 +263,9 @@ def jobs_label(jobs: int | None) -> str:
 
 def train_screening(out_dir: Path) -> dict[str, Any]:
     """Train a bundle into ``out_dir`` (never models/default); wall seconds, size, RSS."""
-    m = checked(run_monitored([SCREENING, "train", "--out", str(out_dir), "--quiet", "--force"]), "train")
+    m = checked(
+        run_monitored([SCREENING, "train", "--out", str(out_dir), "--quiet", "--force"]), "train"
+    )
     size = (out_dir / "model.joblib").stat().st_size
     return {**m.summary(), "model_dir": str(out_dir), "model_bytes": size}
 
