@@ -235,9 +235,9 @@ class TermMatcher:
         while i < n:
             hit: tuple[int, tuple[str, str, bool]] | None = None
             first, run_words, single = infos[i]
-            # a run of words is the hashtag-only term only after its '#'
-            tagged = starts[i] > 0 and text[starts[i] - 1] == "#"
             if run_words:
+                # a run of words is the hashtag-only term only after its '#'
+                tagged = starts[i] > 0 and text[starts[i] - 1] == "#"
                 joined = first
                 for j in range(i + 1, min(n, i + run_words)):
                     if not _JOINABLE.fullmatch(parts[2 * j]):
