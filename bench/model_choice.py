@@ -36,6 +36,7 @@ from screening.dataset import load_labelled
 from screening.evaluate import binary_metrics
 from screening.lexicon import CandidateLexicon
 from screening.model import build_features
+from screening.nblr import NBLogisticRegression
 from screening.text import normalize_many
 from screening.thresholds import best_f1_threshold
 
@@ -106,26 +107,11 @@ def lr(C: float = 8.0) -> Fitter:
     return fit
 
 
-def nb_ratio(X: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
-    """Log-count ratio r (n_features,) of binarised features (Wang & Manning 2012)."""
-    B = (X > 0).astype(np.float64)
-    p = alpha + np.asarray(B[y == 1].sum(axis=0)).ravel()
-    q = alpha + np.asarray(B[y == 0].sum(axis=0)).ravel()
-    return np.log((p / p.sum()) / (q / q.sum()))
-
-
 def nblr(C: float = 8.0, alpha: float = 1.0, power: float = 1.0) -> Fitter:
-    """LR on TF-IDF features scaled by |r|^power * sign(r): still linear in the TF-IDF, so
-    scoring costs the same as plain LR (the scale folds into the weights)."""
+    """The model's NB-scaled logistic regression (screening.nblr) with these options."""
 
     def fit(X: sp.csr_matrix, y: np.ndarray, f: Features) -> Callable:
-        r = nb_ratio(X, y, alpha)
-        scale = np.abs(r) ** power
-        D = sp.diags(scale.astype(np.float32))
-        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(X @ D, y)
-        w = m.coef_[0] * scale
-        b = m.intercept_[0]
-        return lambda Z: np.asarray(Z @ w).ravel() + b
+        return NBLogisticRegression(C=C, alpha=alpha, power=power).fit(X, y).decision_function
 
     return fit
 

@@ -115,8 +115,9 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         if it were False.
     nb_power : float
         Scale features by ``|naive-Bayes log-count ratio| ** nb_power`` in the binary head
-        (:mod:`screening.nblr`); 0 is plain logistic regression. Chosen out-of-writer (the
-        README's model-choice table). Used only when fitting.
+        (:mod:`screening.nblr`); 0 is plain logistic regression. Chosen by out-of-writer AP,
+        real-yardstick AP and everyday false flags together (the README's classifier
+        table). Used only when fitting.
     random_state : int
         Seed for the calibration folds.
     """
@@ -188,11 +189,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
         )
         Z = self.features_.fit_transform(texts)
-        base: ClassifierMixin = (
-            NBLogisticRegression(C=self.C, power=self.nb_power, class_weight=self.class_weight)
-            if self.nb_power > 0
-            else LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)
-        )
+        # nb_power=0 is plain logistic regression (tests/test_nblr.py pins it)
+        base = NBLogisticRegression(C=self.C, power=self.nb_power, class_weight=self.class_weight)
         folds: Any = StratifiedKFold(
             self.calibration_cv, shuffle=True, random_state=self.random_state
         )
