@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MODEL := models/default
 
-.PHONY: setup demo test lint data check-data train realdata bench bench-rss bench-dask clean
+.PHONY: setup demo test lint data check-data train realdata adapt bench bench-rss bench-dask clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,11 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
+
+# Retrain on one real election's labelled posts, measure on the others (models thrown away).
+adapt: $(STAMP)
+	@test -f $(MODEL)/card.json || $(BIN)/screening train --out $(MODEL)
+	$(BIN)/python -m bench.adapt --model $(MODEL) --json out/adapt.json
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --n $(N)

@@ -39,6 +39,7 @@ from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
 from screening.lexicon import CandidateLexicon
 from screening.parallel import STOP_SIGNALS
+from screening.provenance import Provenance, sidecar_for, write_sidecar
 from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
 from screening.scoring import (
     OUTPUT_COLUMNS,
@@ -48,7 +49,7 @@ from screening.scoring import (
     score_partition,
     unclash,
 )
-from screening.writers import same_file
+from screening.writers import check_target, same_file
 
 SOURCE_COL = "source_file"
 # the columns this engine adds to the scored rows (besides scoring.OUTPUT_COLUMNS)
@@ -76,6 +77,8 @@ class DaskSummary:
     reject_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     everyday_use: dict[str, int] = field(default_factory=dict)
+    model: str = ""
+    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ def check_paths(inputs: str, output_dir: Path, force: bool = False) -> list[Path
         raise ScreeningError(f"{output_dir} exists; pass --force to overwrite it")
     if output_dir.exists() and not output_dir.is_dir():
         raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
+    check_target(sidecar_for(output_dir), force, inputs=named)
     return files
 
 
@@ -318,6 +322,9 @@ def score_dask(
     if output_dir.exists():
         shutil.rmtree(output_dir)
     os.replace(tmp, output_dir)
+    record = Provenance.of_run(bundle, threshold, lexicon)
+    summary["model"] = record.model_version
+    summary["provenance"] = str(write_sidecar(output_dir, record))
     summary.update(
         input=inputs,
         output=str(output_dir),

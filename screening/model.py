@@ -165,6 +165,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         categories: Sequence[str] | None = None,
         sample_weight: Sequence[float] | None = None,
         groups: Sequence[str] | None = None,
+        row_lexicons: Sequence[CandidateLexicon | None] | None = None,
     ) -> PartisanModel:
         """Fit both heads.
 
@@ -173,12 +174,27 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         sample_weight : n non-negative weights for the binary head, or None.
         groups : n writer ids, or None; with them the calibration folds keep each writer's
         posts together (the calibration is then fitted on writers the model did not see).
+        row_lexicons : n lexicons or None; a row whose entry is not None has its candidates
+        typed by that lexicon instead of ``lexicon`` (reviewer labels of another election
+        are typed by that election's lexicon, as they will be when scored).
         """
         y_arr = np.asarray(y, dtype=int)
         self.__dict__.pop("_fast", None)
         self.__dict__.pop("_feature_names", None)
         typed = self.typed_mentions
         texts = normalize_many(X, self.lexicon, typed=typed)
+        if row_lexicons is not None:
+            raw_x = list(X)
+            by_lex: dict[int, list[int]] = {}
+            for i, lex in enumerate(row_lexicons):
+                if lex is not None:
+                    by_lex.setdefault(id(lex), []).append(i)
+            for rows in by_lex.values():
+                lex = row_lexicons[rows[0]]
+                for i, t in zip(
+                    rows, normalize_many([raw_x[i] for i in rows], lex, typed=typed), strict=True
+                ):
+                    texts[i] = t
         if self.lexicon_dropout > 0 and self.lexicon is not None:
             rng = np.random.default_rng(self.random_state)
             drop = np.flatnonzero(rng.random(len(texts)) < self.lexicon_dropout)

@@ -38,6 +38,7 @@ from screening.parallel import ordered_map
 from screening.paths import GUIDANCE
 from screening.privacy import author_like_left, pseudonymize
 from screening.progress import RowProgress
+from screening.provenance import Provenance, sidecar_for, write_sidecar
 from screening.readers import (
     DEFAULT_CHUNK_ROWS,
     LINE_COL,
@@ -92,6 +93,8 @@ class ScoreSummary:
     seconds: float = 0.0
     jobs: int = 1
     chunks: int = 0
+    model: str = ""
+    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,7 @@ def check_paths(input_path: Path, output_path: Path, force: bool = False) -> Non
     reads) or that exists when ``force`` is False. Raises ScreeningError."""
     if Path(input_path).is_dir():  # the local engine reads one file (the reader says so too)
         raise ScreeningError(f"{input_path} is a directory, not a file")
-    for path in (output_path, rejects_path_for(output_path)):
+    for path in (output_path, rejects_path_for(output_path), sidecar_for(output_path)):
         check_target(path, force, inputs=(input_path,))
 
 
@@ -416,5 +419,9 @@ def score_file(
     summary.by_category = dict(by_category.most_common())
     summary.everyday_use = dict(everyday_use.most_common())
     summary.reject_reasons = dict(reject_reasons.most_common())
+    # after the output is in place: a record never describes a file that was not written
+    record = Provenance.of_run(bundle, threshold, lexicon)
+    summary.model = record.model_version
+    summary.provenance = str(write_sidecar(output_path, record))
     summary.seconds = round(time.perf_counter() - start, 2)
     return summary

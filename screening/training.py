@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ class TrainConfig:
     C: float = 8.0
     # other PartisanModel parameters (lexicon_dropout, typed_mentions, ...), for comparisons
     model_params: dict[str, Any] = field(default_factory=dict)
+    # reviewer labels may say "partisan" without a category: the binary head learns from
+    # them, the category head leaves them out (bundled data must always have one)
+    allow_uncategorised: bool = False
 
 
 def writer_groups(df: pd.DataFrame, folds: int) -> np.ndarray | None:
@@ -66,6 +69,8 @@ def out_of_fold_scores(
     folds: int,
     seed: int,
     groups: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
+    row_lexicons: Sequence[CandidateLexicon | None] | None = None,
 ) -> np.ndarray:
     """(n,) scores of each training post from a model that did not see it (k-fold).
 
@@ -80,11 +85,61 @@ def out_of_fold_scores(
     else:
         splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
         splits = splitter.split(arr, y, groups)
+    lex = None if row_lexicons is None else np.asarray(row_lexicons, dtype=object)
     for fit_idx, hold_idx in splits:
         fit_groups = None if groups is None else groups[fit_idx]
-        m = clone(model).fit(arr[fit_idx].tolist(), y[fit_idx], cats[fit_idx], groups=fit_groups)
-        oof[hold_idx] = m.predict_proba(arr[hold_idx].tolist())[:, 1]
+        m = clone(model).fit(
+            arr[fit_idx].tolist(),
+            y[fit_idx],
+            cats[fit_idx],
+            sample_weight=None if sample_weight is None else sample_weight[fit_idx],
+            groups=fit_groups,
+            row_lexicons=None if lex is None else lex[fit_idx].tolist(),
+        )
+        oof[hold_idx] = score_rows(
+            m, arr[hold_idx].tolist(), None if lex is None else lex[hold_idx]
+        )
     return oof
+
+
+def score_rows(
+    model: PartisanModel, texts: list[str], row_lexicons: np.ndarray | None
+) -> np.ndarray:
+    """(n,) scores of ``texts``, each row typed by its own lexicon when ``row_lexicons`` (n,)
+    names one, else by the model's fit-time lexicon."""
+    if row_lexicons is None:
+        return model.predict_proba(texts)[:, 1]
+    out = model.predict_proba(texts)[:, 1]
+    for lex in {id(x): x for x in row_lexicons if x is not None}.values():
+        rows = np.flatnonzero([x is lex for x in row_lexicons])
+        out[rows] = model.screen([texts[i] for i in rows], lex).score
+    return out
+
+
+def row_options(
+    df: pd.DataFrame, source: Path
+) -> tuple[np.ndarray | None, list[CandidateLexicon | None] | None]:
+    """Optional per-row training options of a training table: ``weight`` (a non-negative
+    number; blank is 1) and ``lexicon`` (a lexicon YAML typing that row's candidates; blank is
+    the training lexicon). Paths are relative to the table's folder."""
+    weights = None
+    if "weight" in df.columns:
+        w = pd.to_numeric(df["weight"].replace("", "1"), errors="coerce")
+        bad = ~np.isfinite(w) | (w < 0)
+        if bad.any():
+            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise ScreeningError(f"{source}: line {line}: weight must be a number >= 0")
+        weights = w.to_numpy(dtype=float)
+    lexicons = None
+    if "lexicon" in df.columns and (df["lexicon"].astype(str).str.strip() != "").any():
+        loaded: dict[str, CandidateLexicon] = {}
+        lexicons = []
+        for name in df["lexicon"].astype(str).str.strip():
+            if name and name not in loaded:
+                path = Path(name) if Path(name).is_absolute() else Path(source).parent / name
+                loaded[name] = CandidateLexicon.from_yaml(path)
+            lexicons.append(loaded[name] if name else None)
+    return weights, lexicons
 
 
 @dataclass
@@ -164,6 +219,8 @@ def train(
     if df["label"].nunique() < 2:
         raise ScreeningError(f"{config.train_csv}: needs posts of both labels")
     bad = df[(df["label"] == 1) & ~df["category"].isin(CATEGORIES)]
+    if config.allow_uncategorised:
+        bad = bad[bad["category"] != ""]
     if len(bad):
         raise ScreeningError(
             f"{config.train_csv}: {len(bad)} label-1 row(s) without a valid category "
@@ -180,16 +237,21 @@ def train(
     model = PartisanModel(lexicon=lexicon, **params)
 
     groups = writer_groups(df, config.folds)
+    weights, row_lex = row_options(df, Path(config.train_csv))
     progress(f"cross-validating ({config.folds} folds) to choose the threshold")
-    oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed)
+    oof = out_of_fold_scores(
+        model, texts, y, cats, config.folds, config.seed, None, weights, row_lex
+    )
     writer_oof = None
     if groups is not None:
         progress(f"cross-validating out-of-writer ({config.folds} folds of writers)")
-        writer_oof = out_of_fold_scores(model, texts, y, cats, config.folds, config.seed, groups)
+        writer_oof = out_of_fold_scores(
+            model, texts, y, cats, config.folds, config.seed, groups, weights, row_lex
+        )
     # the threshold is chosen where no writer's style is on both sides, when writers are known
     threshold = best_f1_threshold(y, oof if writer_oof is None else writer_oof)
     progress(f"fitting on {len(df)} posts")
-    model.fit(texts, y, cats, groups=groups)
+    model.fit(texts, y, cats, sample_weight=weights, groups=groups, row_lexicons=row_lex)
 
     metrics: dict[str, Any] = {"out_of_fold_train": binary_metrics(y, oof, threshold)}
     if writer_oof is not None:

@@ -60,7 +60,14 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     (pair,) = st["agreement"]
     assert pair["shared_posts"] == 20 and pair["agreement"] == 0.5
     labels = tmp_path / "labels.csv"
-    assert run_cli("review", "export", "--labels", str(labels), "--db", db).returncode == 0
+    # by default only agreed posts: the 10 both called partisan; the 10 conflicts are counted
+    r = run_cli("review", "export", "--labels", str(labels), "--db", db)
+    assert r.returncode == 0 and "10 posts with conflicting decisions left out" in r.stderr
+    df = pd.read_csv(labels, keep_default_na=False)
+    assert len(df) == 10 and set(df["label"]) == {1} and set(df["basis"]) == {"agreed"}
+    r = run_cli(
+        "review", "export", "--labels", str(labels), "--db", db, "--conflicts", "latest", "--force"
+    )
     df = pd.read_csv(labels, keep_default_na=False)
     assert len(df) == 20 and set(df["label"]) == {1}  # budi decided last: all partisan
 
@@ -73,10 +80,21 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
         str(full_model),
         "--out",
         str(tmp_path / "models" / "v1"),
+        "--no-curve",  # the curve is pinned by the next test
     )
     assert r.returncode == 0, r.stderr
     card = json.loads((tmp_path / "models" / "v1" / "card.json").read_text())
     assert card["label_files"][0]["rows"] == 20 and card["parent"]["path"] == str(full_model)
+
+    # provenance after the retrain: the old scored file is still queued as the old model's
+    old = tmp_path / "again.csv"
+    r = run_cli(
+        "review", "queue", str(scored), "-o", str(old), "--model", str(tmp_path / "models" / "v1")
+    )
+    assert r.returncode == 0, r.stderr
+    parent = json.loads((full_model / "card.json").read_text())
+    stamped = set(pd.read_csv(old, keep_default_na=False)["model_version"])
+    assert stamped == {f"{parent['name']}@{parent['model_sha256'][:12]}"}
 
 
 def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
@@ -110,6 +128,10 @@ def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
     bundled = len(pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "train.csv"))
     assert card["training_data"]["rows"] == bundled + used["used_for_training"]
     assert (models / "current").read_text().strip() == "v2"
+    # the learning curve: held-out figures at 25/50/75/100% of the training labels
+    assert [row["share"] for row in card["learning_curve"]] == [0.25, 0.5, 0.75, 1.0]
+    assert [row["labels"] for row in card["learning_curve"]][-1] == used["used_for_training"]
+    assert "learning curve" in r.stdout and card["label_weight"]["chosen"] == 1.0
     listed = json.loads(run_cli("models", "--dir", str(models), "--json").stdout)
     assert [(m["name"], m["current"], m["labels"]) for m in listed] == [
         ("v2", True, ["labels.csv"])

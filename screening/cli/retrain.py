@@ -10,7 +10,7 @@ import typer
 
 from screening import paths
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
-from screening.retrain import list_models, new_version_name, retrain
+from screening.retrain import LABEL_WEIGHTS, list_models, new_version_name, retrain
 from screening.writers import check_target
 
 
@@ -45,11 +45,30 @@ def retrain_command(
     force: Annotated[
         bool, typer.Option("--force", help="Make the new model current even if worse.")
     ] = False,
+    label_weight: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--label-weight",
+            min=0.0,
+            help="Weight of a reviewer label against a bundled post; repeat it to let the "
+            "held-out labels choose [default: choose among 1, 3, 10].",
+            show_default=False,
+        ),
+    ] = None,
+    curve: Annotated[
+        bool,
+        typer.Option(
+            "--curve/--no-curve",
+            help="Measure a learning curve (held-out AP/F1 at 25/50/75/100% of the labels).",
+        ),
+    ] = True,
 ) -> None:
     """Train on the bundled data plus reviewer labels (a reviewer label replaces the bundled
-    label of the same text), compare new and current model on data/eval.csv and on held-out
-    labels, and make the new model current unless it is worse beyond noise. Exits 1 when
-    the new model was kept but not made current.
+    label of the same text; its candidates are typed by --candidates, the lexicon of the
+    labels' election). The weight of a reviewer label is chosen on held-out labels (folds of
+    whole elections when the labels have an election column). Compare new and current model
+    on data/eval.csv, on held-out labels and on bundled everyday posts, and make the new model
+    current unless it is worse beyond noise. Exits 1 when it was kept but not made current.
 
     Example:  screening retrain --labels labels.csv
     """
@@ -59,8 +78,23 @@ def retrain_command(
     current = open_model(model)
     say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
     result = retrain(
-        labels, current, out_dir, holdout, open_lexicon(candidates), force, progress=say
+        labels,
+        current,
+        out_dir,
+        holdout,
+        open_lexicon(candidates),
+        force,
+        progress=say,
+        weights=tuple(label_weight) if label_weight else LABEL_WEIGHTS,
+        curve=curve,
     )
+    if result.learning_curve:
+        typer.echo("learning curve (held-out reviewer labels):")
+        for row in result.learning_curve:
+            typer.echo(
+                f"  {row['share']:>4.0%} of labels ({row['labels']:>5}): "
+                f"AP {row['average_precision']:.4f}  F1 {row['f1']:.3f}"
+            )
     for name, c in result.comparisons.items():
         a, b, ap = c["current"], c["new"], c["ap"]
         typer.echo(
@@ -69,8 +103,15 @@ def retrain_command(
             f"difference {ap['ap_difference']:+.4f} "
             f"(95% CI {ap['ci_low']:+.4f} to {ap['ci_high']:+.4f})"
         )
+    e = result.everyday
+    if e:
+        typer.echo(
+            f"bundled everyday posts flagged: current {e['current_flagged']} | new "
+            f"{e['new_flagged']} of {e['posts']} (sign test p = {e['p_value']:.3f})"
+        )
     state = "made current" if result.made_current else "kept, NOT made current"
-    typer.echo(f"new model {result.new_dir}: {state} ({result.reason})")
+    hint = "" if result.made_current else " (use --force to override)"
+    typer.echo(f"new model {result.new_dir}: {state} ({result.reason}){hint}")
     if not result.made_current:
         raise typer.Exit(1)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import json
 import socket
+from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +17,11 @@ from screening.errors import ScreeningError
 from screening.guidance import load_guidance
 from screening.io import write_table
 from screening.paths import GUIDANCE
+from screening.provenance import model_version, read_sidecar, sidecar_for
+from screening.review.labels import conflicts, export_labels
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
-from screening.review.stats import export_labels, stats
-from screening.review.store import Store
+from screening.review.stats import stats
+from screening.review.store import Store, text_hash
 from screening.writers import check_target
 
 app = typer.Typer(
@@ -48,6 +52,33 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+class Purpose(StrEnum):
+    audit = "audit"
+    learn = "learn"
+
+
+def scoring_model(scored: Path, model: Path | None) -> tuple[str, float]:
+    """(version, threshold) of the model that scored ``scored``: from its provenance record
+    (``SCORED.meta.json``) when it has one, else from ``--model``; refused when neither says."""
+    record = read_sidecar(scored)
+    if record is not None:
+        if model is not None and model_version(open_model(model)) != record.model_version:
+            typer.echo(
+                f"note: {scored} was scored by {record.model_version} (threshold "
+                f"{record.threshold:.3f}); the queue uses that model's version and threshold, "
+                f"not --model {model}",
+                err=True,
+            )
+        return record.model_version, record.threshold
+    if model is None:
+        raise ScreeningError(
+            f"{scored}: no provenance record ({sidecar_for(scored).name}), so the model that "
+            "scored it is unknown; pass --model DIR, the model that scored it"
+        )
+    bundle = open_model(model)
+    return model_version(bundle), bundle.threshold
+
+
 @app.command("queue")
 def queue_command(
     scored: Annotated[
@@ -59,7 +90,34 @@ def queue_command(
             "--output", "-o", help="queue.xlsx (drop-downs) or queue.csv.", show_default=False
         ),
     ],
-    model: ModelDir = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="The model that scored SCORED; needed only when SCORED has no "
+            "SCORED.meta.json (files scored before provenance was recorded).",
+            show_default=False,
+        ),
+    ] = None,
+    purpose: Annotated[
+        Purpose,
+        typer.Option(
+            "--purpose",
+            help="audit: the flagged posts, with a near-threshold sample spread among them. "
+            "learn: --size posts to label for retraining (uncertain ones, every category, "
+            "the unflagged side; no near-duplicates; none already in --db).",
+        ),
+    ] = Purpose.audit,
+    size: Annotated[int, typer.Option("--size", min=1, help="Posts in a learn queue.")] = 200,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Decisions database: a learn queue leaves out posts already decided in it.",
+            show_default=False,
+        ),
+    ] = None,
     near_share: Annotated[
         float,
         typer.Option(
@@ -69,28 +127,57 @@ def queue_command(
             "to add, as a share of the flagged count (at least 10).",
         ),
     ] = 0.1,
-    seed: Annotated[int, typer.Option(help="Seed of the near-threshold sample.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random samples.")] = 0,
     force: Force = False,
 ) -> None:
-    """Write the flagged posts (by score) and a random near-threshold sample for review.
+    """Write a review queue: the flagged posts (by score) with a near-threshold sample spread
+    among them, or (--purpose learn) the posts whose labels would teach the model most.
 
+    The model's version and threshold come from SCORED.meta.json, written by `score`.
     SCORED may also be the output directory of `score --engine dask` (its Parquet part
     files are read in name order); rows it kept as rejected are skipped and counted.
 
     Example:  screening review queue scored.csv -o queue.xlsx
+
+    Example:  screening review queue scored.csv -o learn.xlsx --purpose learn --db reviews.db
     """
     check_target(output, force, inputs=(scored,))
-    bundle = open_model(model)
-    version = f"{bundle.card.get('name', bundle.path.name)}@{bundle.card['model_sha256'][:12]}"
+    version, threshold = scoring_model(scored, model)
+    decided: set[str] = set()
+    if db is not None and purpose is Purpose.learn:
+        if not db.is_file():
+            raise ScreeningError(f"{db}: no such decisions database")
+        with Store(db) as store:
+            decided = store.decided_hashes()
     frame, unreadable = read_scored(scored)
     q = build_queue(
-        frame, bundle.threshold, version, load_guidance(GUIDANCE), near_share, seed=seed
+        frame,
+        threshold,
+        version,
+        load_guidance(GUIDANCE),
+        near_share,
+        seed=seed,
+        purpose=purpose.value,
+        size=size,
+        decided=decided,
     )
     write_queue(q, output, force)
-    n_flag = int((q["sample"] == "flagged").sum())
     skipped = q.attrs.get("rejected_skipped", 0)
+    if purpose is Purpose.learn:
+        kinds = q["sample"].value_counts()
+        made = ", ".join(f"{n} {k.removeprefix('learn_')}" for k, n in kinds.items())
+        head = f"learn queue written to {output}: {len(q)} posts ({made or 'none'})"
+        if decided:
+            head += f"; posts already decided in {db} left out"
+    else:
+        n_flag = int((q["sample"] == "flagged").sum())
+        head = (
+            f"queue written to {output}: {n_flag} flagged + {len(q) - n_flag} near-threshold "
+            "posts spread among them"
+        )
     typer.echo(
-        f"queue written to {output}: {n_flag} flagged + {len(q) - n_flag} near-threshold posts"
+        head
+        + f" (model {version}, threshold {threshold:.3f})"
         + (f"; {skipped} rejected row{'s' * (skipped != 1)} (no score) skipped" if skipped else "")
     )
     _warn_unreadable(scored, unreadable)
@@ -153,6 +240,12 @@ def stats_command(
         typer.echo(json.dumps(stats(store), indent=2, ensure_ascii=False))
 
 
+class Policy(StrEnum):
+    skip = "skip"
+    latest = "latest"
+    majority = "majority"
+
+
 @app.command("export")
 def export_command(
     labels: Annotated[
@@ -162,20 +255,126 @@ def export_command(
         ),
     ],
     db: Db = Path("reviews.db"),
+    conflicts_policy: Annotated[
+        Policy,
+        typer.Option(
+            "--conflicts",
+            help="Posts reviewers disagree on and nobody adjudicated: skip them, or take the "
+            "latest decision, or the majority (a tie is skipped).",
+        ),
+    ] = Policy.skip,
     force: Force = False,
 ) -> None:
-    """Export current decisions as training labels (unsure left out).
+    """Export training labels: posts whose reviewers agree, and adjudicated posts (the
+    adjudication wins). Unsure decisions abstain. Conflicts are left out and counted unless
+    --conflicts says otherwise; list them with `review conflicts`.
 
     Text cells a spreadsheet would run as a formula are written with a leading ' (CSV); the
     tool's readers (retrain, review import) remove it again.
 
-    Example:  screening review export --labels labels.csv
+    Example:  screening review export --labels labels.csv --db reviews.db
     """
     check_target(labels, force, inputs=(db,))
     with Store(db) as store:
-        df = export_labels(store)
+        df, rep = export_labels(store, policy=conflicts_policy.value)
     write_table(df, labels, force=force, formula_guard=True)
-    typer.echo(f"{len(df)} labels written to {labels} ({int(df['label'].sum())} partisan)")
+    resolved = (
+        f", {rep.conflicts_resolved} conflicts by {rep.policy}" if rep.conflicts_resolved else ""
+    )
+    typer.echo(
+        f"{len(df)} labels written to {labels} ({int(df['label'].sum())} partisan): "
+        f"{rep.agreed} agreed, {rep.adjudicated} adjudicated{resolved}"
+    )
+    if rep.conflicts_left_out:
+        typer.echo(
+            f"note: {rep.conflicts_left_out} posts with conflicting decisions left out; "
+            "see `screening review conflicts`, then adjudicate them or pass --conflicts",
+            err=True,
+        )
+    for note in rep.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command("conflicts")
+def conflicts_command(
+    db: Db = Path("reviews.db"),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write an adjudication sheet (.xlsx or .csv) with decision, "
+            "reviewer_category and note to fill, for `review adjudicate`.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list conflicts already adjudicated.")
+    ] = False,
+    force: Force = False,
+) -> None:
+    """List posts whose reviewers' current decisions disagree, with who said what.
+
+    Example:  screening review conflicts --db reviews.db -o conflicts.xlsx
+    """
+    if output is not None:
+        check_target(output, force, inputs=(db,))
+    with Store(db) as store:
+        df = conflicts(store, include_adjudicated=show_all)
+    if output is not None:
+        sheet = df.assign(decision="", reviewer_category="", note="")
+        write_queue(sheet, output, force)
+    if as_json:
+        for row in df.to_dict(orient="records"):
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for row in df.itertuples(index=False):
+        text = " ".join(str(row.text).split())
+        typer.echo(f"{row.post_id}\t{row.decisions}\t{text[:70]}")
+    typer.echo(
+        f"{len(df)} conflicting posts"
+        + (f"; adjudication sheet written to {output}" if output is not None else ""),
+        err=True,
+    )
+
+
+@app.command("adjudicate")
+def adjudicate_command(
+    sheet: Annotated[
+        Path,
+        typer.Argument(
+            help="A filled sheet from `review conflicts -o` (decision per post).",
+            show_default=False,
+        ),
+    ],
+    adjudicator: Annotated[
+        str,
+        typer.Option("--adjudicator", help="Who makes the final decisions.", show_default=False),
+    ],
+    db: Db = Path("reviews.db"),
+) -> None:
+    """Record final decisions on disputed posts. Each is its own append-only row; the
+    reviewers' decisions stay as they were. `review export` then uses the final decision.
+
+    Example:  screening review adjudicate conflicts.xlsx --adjudicator ketua --db reviews.db
+    """
+    rep = read_decisions(sheet, adjudicator)
+    with Store(db) as store:
+        known = store.decided_hashes()
+        final = [
+            replace(d, role="adjudication") for d in rep.decisions if text_hash(d.text) in known
+        ]
+        unknown = len(rep.decisions) - len(final)
+        added, already = store.add(final)
+    typer.echo(
+        f"{sheet}: {rep.rows} rows; adjudicated {added}, already in store {already}, "
+        f"skipped (blank decision) {rep.skipped_blank}, invalid {len(rep.invalid) + unknown}"
+    )
+    for line in rep.invalid:
+        typer.echo(f"  invalid {line}", err=True)
+    if unknown:
+        typer.echo(f"  invalid: {unknown} rows are not posts decided in {db}", err=True)
 
 
 @app.command("serve")
@@ -205,10 +404,9 @@ def serve_command(
     sock = listen(host, port)
     try:
         port = int(sock.getsockname()[1])
-        bundle = open_model(model)
-        version = f"{bundle.card.get('name', bundle.path.name)}@{bundle.card['model_sha256'][:12]}"
+        version, threshold = scoring_model(queue, model)
         frame, unreadable = read_scored(queue)
-        q = build_queue(frame, bundle.threshold, version, load_guidance(GUIDANCE))
+        q = build_queue(frame, threshold, version, load_guidance(GUIDANCE))
         _warn_unreadable(queue, unreadable)
         Store(db).close()  # create it now, so a bad path fails before the server starts
         if host not in ("127.0.0.1", "localhost", "::1"):

@@ -221,6 +221,7 @@ def render_dask(s: DaskSummary) -> str:
         f"scored {s.files} file(s), {s.partitions} partitions -> {s.output}/ on {s.scheduler}",
         f"  text column: {s.text_column}   lexicon: {s.lexicon or 'none'}   "
         f"threshold: {s.threshold:.3f}",
+        f"  model: {s.model}   provenance: {s.provenance}",
         f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected} "
         "(reject_reason column)",
         f"  flagged: {s.flagged}",
@@ -261,8 +262,9 @@ def render(s: ScoreSummary) -> str:
             if s.skipped_sheets
             else []
         ),
-        f"  lexicon: {s.lexicon or 'none (candidate names not typed)'}   "
+        f"  model: {s.model}   lexicon: {s.lexicon or 'none (candidate names not typed)'}   "
         f"threshold: {s.threshold:.3f}",
+        f"  provenance (model, threshold, lexicon sha256): {s.provenance}",
         f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected}"
         + (f"  (reasons in {s.rejects_path})" if s.rejected else ""),
         f"  duplicate texts (scored once): {s.duplicates}",

@@ -15,6 +15,7 @@ from screening.bundle import apply_threshold, write_json_atomic
 from screening.cli.options import Candidates, Force, ModelDir, lexicon_for_data, open_model
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
+from screening.label_checks import queue_bias, training_overlap
 from screening.thresholds import (
     GRID,
     SCORE_DECIMALS,
@@ -129,6 +130,14 @@ def command(
     if apply:  # the card is rewritten in place: its folder must take the temporary file
         check_target(bundle.path / "card.json", force=True)
     df = load_labelled(data)
+    overlap = training_overlap(df["text"].tolist(), bundle.card)
+    if overlap.any():
+        typer.echo(
+            f"warning: {int(overlap.sum())} of {len(df)} posts in {data} trained this model; "
+            "they are left out (a model looks better on its own training posts)",
+            err=True,
+        )
+        df = df[~overlap].reset_index(drop=True)
     if df["label"].nunique() < 2:
         raise ScreeningError(f"{data}: needs posts of both labels to review thresholds")
     screened = bundle.model.screen(df["text"].tolist(), lexicon_for_data(data, candidates))
@@ -136,6 +145,14 @@ def command(
     y = df["label"].to_numpy()
     s = np.round(np.asarray(screened.score, dtype=np.float64), SCORE_DECIMALS)
     current = bundle.threshold
+    biased = queue_bias(df, s >= current)
+    if biased:
+        typer.echo(
+            f"warning: {data} looks like labels from a review queue ({biased}): they are "
+            "biased to flagged posts, so recall and flag rates here do not hold for an export; "
+            "recommend thresholds on a random or `review queue --purpose learn` sample",
+            err=True,
+        )
 
     rec = None
     if targets:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from screening.cells import xlsx_text
 from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
 from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
-from screening.review.store import DECISIONS, Decision
+from screening.review.learn import interleave, learn_sample
+from screening.review.store import DECISIONS, Decision, text_hash
 
 ID_COLUMNS = ("post_id", "id", "id_str", "tweet_id", "comment_id", "Id", "ID")
 CONTEXT_COLUMNS = (
@@ -49,6 +51,7 @@ CONTEXT_COLUMNS = (
     "platform",
 )
 REVIEW_COLUMNS = ("decision", "reviewer_category", "note")
+PURPOSES = ("audit", "learn")
 # where each row of a scored input came from (file name when reading a directory of parts),
 # for error messages; never written to the queue
 PART_COL = "_scored_part"
@@ -119,14 +122,26 @@ def build_queue(
     near_share: float = 0.1,
     near_width: float = 0.25,
     seed: int = 0,
+    *,
+    purpose: str = "audit",
+    size: int = 200,
+    decided: Collection[str] = (),
 ) -> pd.DataFrame:
     """The review queue of a scored table (as written by `screening score`, or read by
-    :func:`read_scored`): flagged rows by score, then the near-threshold sample.
+    :func:`read_scored`).
+
+    ``purpose="audit"``: flagged rows by score, with a random sample of unflagged rows within
+    ``near_width`` below the threshold (``near_share`` of the flagged count, at least 10)
+    spread evenly among them. ``purpose="learn"``: ``size`` posts chosen for what the model
+    would learn from them (:func:`screening.review.learn.learn_sample`), leaving out repeated
+    texts and texts whose sha256 is in ``decided``.
 
     Rejected rows (non-empty ``reject_reason``) are skipped; their count is in
     ``queue.attrs["rejected_skipped"]``. Raises :class:`ScreeningError` naming the first row
     whose score is not a number.
     """
+    if purpose not in PURPOSES:
+        raise ScreeningError(f"purpose must be one of {', '.join(PURPOSES)}, not {purpose!r}")
     for col in ("score", "flagged", "category"):
         if col not in scored.columns:
             raise ScreeningError(
@@ -140,11 +155,14 @@ def build_queue(
     df = scored[~rejected.to_numpy()].copy()
     df["score"] = score[~rejected.to_numpy()]
     is_flagged = df["flagged"].astype(str).str.lower().isin(["true", "1"])
-    flagged = df[is_flagged].sort_values("score", ascending=False).assign(sample="flagged")
-    near_pool = df[~is_flagged & (df["score"] >= threshold - near_width)]
-    n_near = min(len(near_pool), max(10, math.ceil(near_share * len(flagged))))
-    near = near_pool.sample(n_near, random_state=seed).assign(sample="near_threshold")
-    queue = pd.concat([flagged, near.sort_values("score", ascending=False)], ignore_index=True)
+    if purpose == "learn":
+        queue = _learn_rows(df, is_flagged, text_col, threshold, size, decided, seed)
+    else:
+        flagged = df[is_flagged].sort_values("score", ascending=False).assign(sample="flagged")
+        near_pool = df[~is_flagged & (df["score"] >= threshold - near_width)]
+        n_near = min(len(near_pool), max(10, math.ceil(near_share * len(flagged))))
+        near = near_pool.sample(n_near, random_state=seed).assign(sample="near_threshold")
+        queue = interleave(flagged, near.sort_values("score", ascending=False))
     out = pd.DataFrame(
         {
             "post_id": queue[id_col].astype(str),
@@ -168,6 +186,37 @@ def build_queue(
         out[col] = ""
     out.attrs["rejected_skipped"] = int(rejected.sum())
     return out
+
+
+def _learn_rows(
+    df: pd.DataFrame,
+    is_flagged: pd.Series,
+    text_col: str,
+    threshold: float,
+    size: int,
+    decided: Collection[str],
+    seed: int,
+) -> pd.DataFrame:
+    """The rows :func:`learn_sample` picks: one row per distinct text, none already decided."""
+    texts = df[text_col].astype(str)
+    first = ~texts.duplicated()
+    if decided:
+        first &= ~texts.map(text_hash).isin(set(decided))
+    pool = df[first.to_numpy()]
+    cat_score = pd.to_numeric(pool.get("category_score", 1.0), errors="coerce")
+    picks = learn_sample(
+        pool["score"].to_numpy(dtype=float),
+        is_flagged[first.to_numpy()].to_numpy(dtype=bool),
+        pool["category"].astype(str).to_numpy(dtype=object),
+        np.nan_to_num(np.asarray(cat_score, dtype=float), nan=1.0) * np.ones(len(pool)),
+        pool[text_col].astype(str).tolist(),
+        threshold,
+        size=size,
+        seed=seed,
+    )
+    rows = pool.iloc[[i for i, _ in picks]].copy()
+    rows["sample"] = [name for _, name in picks]
+    return rows.reset_index(drop=True)
 
 
 def write_queue(queue: pd.DataFrame, path: Path, force: bool = False) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from screening.review.labels import conflicts
 from screening.review.store import Store
 
 
@@ -28,6 +29,8 @@ def stats(store: Store) -> dict[str, Any]:
     threshold; and the share of partisan posts in the near-threshold sample (what the cut
     misses)."""
     cur = current_frame(store)
+    if len(cur):
+        cur["reviewer"] = cur["reviewer_key"]  # "Ani" and "ani" are one reviewer
     out: dict[str, Any] = {"decisions_total": store.count(), "current_decisions": len(cur)}
     out["per_reviewer"] = (
         cur.groupby("reviewer")["decision"]
@@ -54,6 +57,8 @@ def stats(store: Store) -> dict[str, Any]:
                 }
             )
     out["agreement"] = pairs
+    out["conflicts_open"] = len(conflicts(store))
+    out["adjudicated"] = len(store.adjudications())
     flags = sure[sure["sample"] == "flagged"]
     out["precision_of_flags"] = [
         {
@@ -71,33 +76,3 @@ def stats(store: Store) -> dict[str, Any]:
         else None
     )
     return out
-
-
-LABEL_COLUMNS = ("text", "label", "category", "post_id", "text_sha256", "reviewer", "decided_at")
-
-
-def export_labels(store: Store) -> pd.DataFrame:
-    """Current decisions as training labels: per post, the latest partisan/not_partisan decision
-    of any reviewer (unsure is left out).
-
-    Columns: text, label, category, post_id, text_sha256, reviewer, decided_at; no rows (but
-    these columns) when there are no sure decisions."""
-    cur = current_frame(store)
-    if not len(cur):
-        # an empty store: the header alone, so retrain and scripts see the expected columns
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in LABEL_COLUMNS}).astype(
-            {"label": int}
-        )
-    sure = cur[cur["decision"] != "unsure"].sort_values("id")
-    latest = sure.groupby("post_id", as_index=False).last()
-    return pd.DataFrame(
-        {
-            "text": latest.get("text", pd.Series(dtype=str)),
-            "label": (latest["decision"] == "partisan").astype(int),
-            "category": latest["category"].where(latest["decision"] == "partisan", "").fillna(""),
-            "post_id": latest["post_id"],
-            "text_sha256": latest.get("text_sha256", pd.Series(dtype=str)),
-            "reviewer": latest["reviewer"],
-            "decided_at": latest["decided_at"],
-        }
-    )

@@ -39,15 +39,32 @@ CREATE TABLE IF NOT EXISTS decisions (
     import_key    TEXT UNIQUE
 );
 CREATE INDEX IF NOT EXISTS decisions_post ON decisions (post_id, reviewer, id);
+CREATE INDEX IF NOT EXISTS decisions_text ON decisions (text_sha256, id);
 CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-CREATE VIEW IF NOT EXISTS current_decisions AS
-SELECT d.* FROM decisions d
-WHERE d.id = (SELECT MAX(id) FROM decisions x
-              WHERE x.post_id = d.post_id AND x.reviewer = d.reviewer);
 """
+# Stores made before adjudication existed get the role column on open (ALTER TABLE ADD COLUMN
+# changes no row, so the append-only triggers allow it). Views are re-created on every open, so
+# an older store reads with today's rules: a reviewer is their name without case or spaces
+# around it ("Ani" and "ani " are one reviewer), and adjudications are not reviews.
+VIEWS = """
+DROP VIEW IF EXISTS current_decisions;
+CREATE VIEW current_decisions AS
+SELECT d.*, lower(trim(d.reviewer)) AS reviewer_key FROM decisions d
+WHERE coalesce(d.role, 'review') = 'review'
+  AND d.id = (SELECT MAX(id) FROM decisions x
+              WHERE x.post_id = d.post_id AND coalesce(x.role, 'review') = 'review'
+                AND lower(trim(x.reviewer)) = lower(trim(d.reviewer)));
+DROP VIEW IF EXISTS current_adjudications;
+CREATE VIEW current_adjudications AS
+SELECT d.* FROM decisions d
+WHERE d.role = 'adjudication'
+  AND d.id = (SELECT MAX(id) FROM decisions x
+              WHERE x.text_sha256 = d.text_sha256 AND x.role = 'adjudication');
+"""
+ROLES = ("review", "adjudication")
 
 
 def text_hash(text: str) -> str:
@@ -71,6 +88,7 @@ class Decision:
     sample: str | None = None
     source: str | None = None
     import_key: str | None = None
+    role: str = "review"  # or "adjudication": a final decision on a disputed post
 
 
 class Store:
@@ -86,6 +104,10 @@ class Store:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA busy_timeout=60000")
             self.conn.executescript(SCHEMA)
+            columns = {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}
+            if "role" not in columns:
+                self.conn.execute("ALTER TABLE decisions ADD COLUMN role TEXT DEFAULT 'review'")
+            self.conn.executescript(VIEWS)
         except sqlite3.DatabaseError as exc:
             raise ScreeningError(f"{self.path}: not a usable decisions database ({exc})") from exc
 
@@ -116,11 +138,13 @@ class Store:
             for d in decisions:
                 if d.decision not in DECISIONS:
                     raise ScreeningError(f"decision must be one of {DECISIONS}, got {d.decision!r}")
+                if d.role not in ROLES:
+                    raise ScreeningError(f"role must be one of {ROLES}, got {d.role!r}")
                 cur = c.execute(
                     "INSERT OR IGNORE INTO decisions (post_id, text, text_sha256, score,"
                     " model_version, threshold, sample, reviewer, decision, category, note,"
-                    " decided_at, source, import_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " decided_at, source, import_key, role)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         d.post_id,
                         d.text,
@@ -136,6 +160,7 @@ class Store:
                         d.decided_at,
                         d.source,
                         d.import_key,
+                        d.role,
                     ),
                 )
                 if cur.rowcount:
@@ -148,14 +173,25 @@ class Store:
         return int(self.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
 
     def current(self) -> list[sqlite3.Row]:
-        """The current decision of each reviewer on each post (their latest row)."""
+        """The current decision of each reviewer on each post (their latest review row;
+        reviewers compared without case), with ``reviewer_key``, the reviewer's lower-case
+        name."""
+        return self._rows("SELECT * FROM current_decisions ORDER BY post_id, reviewer_key, id")
+
+    def adjudications(self) -> list[sqlite3.Row]:
+        """The latest adjudication of each adjudicated text."""
+        return self._rows("SELECT * FROM current_adjudications ORDER BY id")
+
+    def _rows(self, sql: str) -> list[sqlite3.Row]:
         self.conn.row_factory = sqlite3.Row
         try:
-            return list(
-                self.conn.execute("SELECT * FROM current_decisions ORDER BY post_id, reviewer")
-            )
+            return list(self.conn.execute(sql))
         finally:
             self.conn.row_factory = None
+
+    def decided_hashes(self) -> set[str]:
+        """sha256 of every text with at least one decision (any reviewer, any decision)."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT text_sha256 FROM decisions")}
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -158,7 +158,8 @@ def create_app(
 
     def decided_ids(reviewer: str) -> set[str]:
         with Store(db) as store:
-            return {r["post_id"] for r in store.current() if r["reviewer"] == reviewer}
+            key = reviewer.strip().lower()
+            return {r["post_id"] for r in store.current() if r["reviewer_key"] == key}
 
     async def page(request: Request) -> Response:
         reviewer = request.query_params.get("reviewer", "").strip()
