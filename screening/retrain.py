@@ -1,11 +1,15 @@
 """Retraining with reviewers' labels, and the model versions kept in models/.
 
 A retrain trains on the bundled data plus reviewer labels (a reviewer label replaces the
-bundled label of the same text), keeps a stratified share of the reviewer labels out of
-training to test on, compares the new and the current model on data/eval.csv and on that
-held-out share, and moves the ``current`` pointer to the new bundle only when it is not worse
-beyond noise (the 95% paired bootstrap interval of the AP difference lies wholly below 0), unless
-forced. Every bundle is kept; its card names its parent and the label files used.
+bundled label of the same text; its candidates are typed by the lexicon of its election). It
+keeps a stratified share of the reviewer labels out of training to test on; chooses the weight
+of a reviewer label against a bundled post on the rest (folds of whole elections when the
+labels name them); stores a learning curve in the card; then compares the new and the current
+model on data/eval.csv, on the held-out share and on the bundled everyday posts, and moves the
+``current`` pointer to the new bundle only when it is not worse beyond noise on any of them
+(AP: the 95% paired bootstrap interval of the difference lies wholly below 0; everyday posts: a
+one-sided sign test on the posts only one model flags), unless forced. Every bundle is kept; its
+card names its parent, the label files used and (by sha256 prefix) the label texts it trained on.
 """
 
 from __future__ import annotations

@@ -59,7 +59,8 @@ def _scored(texts: list[str], scores: list[float] | None = None) -> pd.DataFrame
 
 def _queue(scored: Path, out: Path, model: Path, *extra: str) -> None:
     r = runner.invoke(
-        app, ["review", "queue", str(scored), "-o", str(out), "--model", str(model), *extra]
+        app,
+        ["review", "queue", str(scored), "-o", str(out), "-m", str(model), "--lang", "en", *extra],
     )
     assert r.exit_code == 0, (r.output, r.exception)
 
@@ -329,7 +330,8 @@ def test_queue_reads_a_dask_output_directory_and_skips_rejected_rows(
     _dask_output(scored)
     out = tmp_path / "q.csv"
     r = runner.invoke(
-        app, ["review", "queue", str(scored), "-o", str(out), "--model", str(small_model)]
+        app,
+        ["review", "queue", str(scored), "-o", str(out), "-m", str(small_model), "--lang", "en"],
     )
     assert r.exit_code == 0, (r.output, r.exception)
     assert "1 rejected row" in r.output

@@ -79,8 +79,8 @@ def test_queue_of_an_old_scored_file_keeps_the_scoring_model_after_a_new_one_exi
     )
     assert r.exit_code == 0, r.output
     q = pd.read_csv(out, keep_default_na=False)
-    assert set(q["model_version"]) == {model_version(a)}
-    assert np.allclose(q["threshold"].astype(float), a.threshold)
+    assert set(q["versi_model"]) == {model_version(a)}  # Indonesian headers by default
+    assert np.allclose(q["ambang"].astype(float), a.threshold)
     assert "scored by" in r.output  # the note says --model was not used
 
 
@@ -174,8 +174,9 @@ def test_conflicts_sheet_round_trip_through_adjudicate(tmp_path: Path) -> None:
     r = runner.invoke(app, ["review", "conflicts", "--db", str(db), "-o", str(sheet)])
     assert r.exit_code == 0, r.output
     filled = pd.read_csv(sheet, dtype=str, keep_default_na=False)
-    filled.loc[0, "decision"] = "partisan"
-    filled.loc[0, "reviewer_category"] = "dukungan"
+    assert list(filled.columns[:3]) == ["id_pos", "teks", "keputusan"]  # Indonesian first
+    filled.loc[0, "keputusan"] = "partisan"
+    filled.loc[0, "kategori_peninjau"] = "dukungan"
     filled.to_csv(sheet, index=False)
     for _ in range(2):  # the second import adds nothing
         r = runner.invoke(
@@ -320,3 +321,78 @@ def test_thresholds_leaves_out_training_posts_and_warns_about_queue_labels(
     assert "30 of 230 posts" in r.output and "left out" in r.output
     assert "review queue" in r.output and "flagged" in r.output
     assert f"{path}: 200 posts" in r.output
+
+
+def test_kappa_reading_follows_landis_and_koch() -> None:
+    from screening.review.stats import kappa_reading
+
+    assert [kappa_reading(k) for k in (-0.1, 0.1, 0.3, 0.5, 0.7, 0.9, None)] == [
+        "kappa.poor",
+        "kappa.slight",
+        "kappa.fair",
+        "kappa.moderate",
+        "kappa.substantial",
+        "kappa.almost_perfect",
+        "kappa.undefined",
+    ]
+    assert kappa_reading(0.2) == "kappa.slight" and kappa_reading(0.8) == "kappa.substantial"
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+def test_accounts_match_an_independent_groupby_on_the_demo_export(
+    small_model: Path, tmp_path: Path
+) -> None:
+    from screening.review.accounts import accounts
+
+    scored = tmp_path / "scored.csv"
+    _score(small_model, scored)
+    df = pd.read_csv(scored, dtype=str, keep_default_na=False)
+    table = accounts(df, include_unflagged=True)
+    # the same figures by a plain groupby
+    df["s"] = df["score"].astype(float)
+    df["f"] = df["flagged"].str.lower() == "true"
+    g = df[df["username"] != ""].groupby("username")
+    expected = pd.DataFrame(
+        {"posts": g.size(), "flagged": g["f"].sum(), "max_score": g["s"].max()}
+    )
+    got = table.set_index("author")[["posts", "flagged", "max_score"]]
+    assert sorted(got.index) == sorted(expected.index)
+    pd.testing.assert_frame_equal(
+        got.loc[expected.index].astype(float),
+        expected.astype(float),
+        check_names=False,
+        check_exact=False,
+        atol=6e-5,  # accounts rounds the highest score to 4 decimals
+        rtol=0,
+    )
+    # follow-up order: tiers first, and inside a tier more strong flags first
+    tiers = table["priority"].tolist()
+    order = {"tinggi": 0, "sedang": 1, "rendah": 2, "-": 3}
+    assert [order[p] for p in tiers] == sorted(order[p] for p in tiers)
+    high = table[table["priority"] == "tinggi"]
+    assert high["strong_flags"].is_monotonic_decreasing
+    assert (table.loc[table["flagged"] == 0, "priority"] == "-").all()
+    # default: only accounts with a flag; the CLI writes the table with Indonesian headers
+    out = tmp_path / "accounts.csv"
+    r = runner.invoke(app, ["accounts", str(scored), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(written.columns[:4]) == ["akun", "prioritas", "pos", "pos_ditandai"]
+    assert len(written) == int((table["flagged"] > 0).sum())
+
+
+def test_accounts_priority_rules() -> None:
+    from screening.review.accounts import accounts
+
+    rows = []
+    # a: 3 strong flags -> tinggi; b: 2 categories on 2 days -> tinggi; c: 2 flags -> sedang
+    for i in range(3):
+        rows.append(("a", 0.95, True, "dukungan", f"2024-11-0{i + 1}"))
+    rows += [("b", 0.6, True, "dukungan", "2024-11-01"), ("b", 0.6, True, "serangan", "2024-11-02")]
+    rows += [("c", 0.7, True, "simbol", "2024-11-01"), ("c", 0.7, True, "simbol", "2024-11-01")]
+    rows += [("d", 0.6, True, "simbol", "2024-11-01"), ("e", 0.1, False, "simbol", "2024-11-01")]
+    df = pd.DataFrame(rows, columns=["username", "score", "flagged", "category", "created_at"])
+    table = accounts(df, include_unflagged=True).set_index("author")["priority"]
+    assert table.to_dict() == {"a": "tinggi", "b": "tinggi", "c": "sedang", "d": "rendah", "e": "-"}

@@ -21,21 +21,49 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(queue)
     ws = wb.active
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["post_id", "score", "sample"] and {
+    # reviewers' order, Indonesian by default: the post, what they fill, then the evidence
+    assert header[:7] == [
+        "id_pos",
+        "teks",
+        "keputusan",
+        "kategori_peninjau",
+        "catatan",
+        "alasan",
+        "tautan",
+    ]
+    assert {"akun", "tanggal", "skor", "kategori_model", "sampel", "pedoman"} <= set(header)
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"partisan,tidak_partisan,ragu"' in lists
+    col = {h: i + 1 for i, h in enumerate(header)}
+    cells = lambda name: [ws.cell(row=i, column=col[name]).value for i in range(2, ws.max_row + 1)]  # noqa: E731
+    scores, samples = cells("skor"), cells("sampel")
+    flagged_scores = [s for s, k in zip(scores, samples, strict=True) if k == "flagged"]
+    assert flagged_scores == sorted(flagged_scores, reverse=True) and "near_threshold" in samples
+    # links are clickable, reasons are terms only (no weights, no guidance text)
+    link = ws.cell(row=2, column=col["tautan"])
+    assert link.hyperlink is not None and link.hyperlink.target == link.value
+    assert all("(+" not in (r or "") and " | " not in (r or "") for r in cells("alasan"))
+    assert ws.auto_filter.ref and ws.freeze_panes == "C2"
+    # the English queue: English headers and drop-down values, guidance in English
+    en = tmp_path / "queue_en.xlsx"
+    r = run_cli(
+        "review", "queue", str(scored), "-o", str(en), "-m", str(full_model), "--lang", "en"
+    )
+    ws_en = openpyxl.load_workbook(en).active
+    assert [c.value for c in ws_en[1]][:5] == [
+        "post_id",
+        "text",
         "decision",
         "reviewer_category",
         "note",
-    } <= set(header)
-    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
-    assert '"partisan,not_partisan,unsure"' in lists
-    scores = [ws.cell(row=i, column=2).value for i in range(2, ws.max_row + 1)]
-    samples = [ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)]
-    flagged_scores = [s for s, k in zip(scores, samples, strict=True) if k == "flagged"]
-    assert flagged_scores == sorted(flagged_scores, reverse=True) and "near_threshold" in samples
+    ]
+    assert '"partisan,not_partisan,unsure"' in [
+        dv.formula1 for dv in ws_en.data_validations.dataValidation
+    ]
 
-    dcol = header.index("decision") + 1
+    dcol = header.index("keputusan") + 1
     for reviewer, pattern in (
-        ("ani", ["partisan", "not_partisan", ""]),
+        ("ani", ["partisan", "tidak_partisan", ""]),
         ("budi", ["partisan", "partisan", ""]),
     ):
         for i in range(2, 32):
@@ -52,10 +80,14 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
         again = run_cli("review", "import", str(filled), "--reviewer", reviewer, "--db", db)
         assert "imported 0, already in store 20" in again.stdout
 
-    st = json.loads(run_cli("review", "stats", "--db", db).stdout)
+    st = json.loads(run_cli("review", "stats", "--db", db, "--json").stdout)
     assert st["decisions_total"] == 40
-    # the scripting spelling gives the same object
-    assert json.loads(run_cli("review", "stats", "--db", db, "--json").stdout) == st
+    # without --json: a short readable table, Indonesian first, English on a switch
+    table = run_cli("review", "stats", "--db", db).stdout
+    assert "Kesepakatan antarpeninjau" in table and "ani × budi: 20 pos bersama" in table
+    assert "sepakat 50.0%" in table and "{" not in table
+    english = run_cli("review", "stats", "--db", db, "--lang", "en").stdout
+    assert "Agreement between reviewers" in english and "20 shared posts" in english
     assert {"decisions_total", "precision_of_flags"} <= set(st)
     (pair,) = st["agreement"]
     assert pair["shared_posts"] == 20 and pair["agreement"] == 0.5
@@ -93,7 +125,7 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     parent = json.loads((full_model / "card.json").read_text())
-    stamped = set(pd.read_csv(old, keep_default_na=False)["model_version"])
+    stamped = set(pd.read_csv(old, keep_default_na=False)["versi_model"])
     assert stamped == {f"{parent['name']}@{parent['model_sha256'][:12]}"}
 
 

@@ -76,6 +76,7 @@ def _build() -> typer.Typer:
     import typer
 
     from screening.cli import (
+        accounts,
         audit_labels,
         build_data,
         check_data,
@@ -112,6 +113,7 @@ def _build() -> typer.Typer:
     app.command("audit-labels")(audit_labels.command)
     app.command("retrain")(retrain.retrain_command)
     app.command("models")(retrain.models_command)
+    app.command("accounts")(accounts.command)
     app.add_typer(review.app, name="review")
     app.add_typer(lexicon.app, name="lexicon")
     return app

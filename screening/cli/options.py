@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -54,6 +55,19 @@ Jobs = Annotated[
         "the same for any number.",
         show_default=False,
     ),
+]
+
+
+class Lang(StrEnum):
+    """Languages of what reviewers read."""
+
+    id = "id"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option("--lang", help="Language of what reviewers read: id (Indonesian) or en."),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from screening.cli.options import Force, ModelDir, open_model
+from screening.cli.options import Force, Lang, LangOption, ModelDir, open_model
 from screening.errors import ScreeningError
 from screening.guidance import load_guidance
 from screening.io import write_table
@@ -20,7 +20,7 @@ from screening.paths import GUIDANCE
 from screening.provenance import model_version, read_sidecar, sidecar_for
 from screening.review.labels import conflicts, export_labels
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
-from screening.review.stats import stats
+from screening.review.stats import render_stats, stats
 from screening.review.store import Store, text_hash
 from screening.writers import check_target
 
@@ -128,6 +128,7 @@ def queue_command(
         ),
     ] = 0.1,
     seed: Annotated[int, typer.Option(help="Seed of the random samples.")] = 0,
+    lang: LangOption = Lang.id,
     force: Force = False,
 ) -> None:
     """Write a review queue: the flagged posts (by score) with a near-threshold sample spread
@@ -160,8 +161,9 @@ def queue_command(
         purpose=purpose.value,
         size=size,
         decided=decided,
+        lang=lang.value,
     )
-    write_queue(q, output, force)
+    write_queue(q, output, force, lang.value)
     skipped = q.attrs.get("rejected_skipped", 0)
     if purpose is Purpose.learn:
         kinds = q["sample"].value_counts()
@@ -226,18 +228,22 @@ def import_command(
 def stats_command(
     db: Db = Path("reviews.db"),
     as_json: Annotated[
-        bool,
-        typer.Option("--json", help="Print one JSON object (the output today is JSON either way)."),
+        bool, typer.Option("--json", help="Print one JSON object (for scripts).")
     ] = False,
+    lang: LangOption = Lang.id,
 ) -> None:
-    """Decisions per reviewer, Cohen's kappa on shared posts, precision of flags per model
-    version and threshold, and the partisan share of the near-threshold sample (JSON).
+    """Decisions per reviewer, agreement (Cohen's kappa, with a reading of it), precision of
+    flags per model version and threshold, and the partisan share of the near-threshold
+    sample.
 
-    Example:  screening review stats --db reviews.db --json
+    Example:  screening review stats --db reviews.db
     """
-    # --json is the scripting contract; a readable default output is issue 16's work
     with Store(db) as store:
-        typer.echo(json.dumps(stats(store), indent=2, ensure_ascii=False))
+        st = stats(store)
+    if as_json:
+        typer.echo(json.dumps(st, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_stats(st, lang.value))
 
 
 class Policy(StrEnum):
@@ -312,6 +318,7 @@ def conflicts_command(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list conflicts already adjudicated.")
     ] = False,
+    lang: LangOption = Lang.id,
     force: Force = False,
 ) -> None:
     """List posts whose reviewers' current decisions disagree, with who said what.
@@ -324,7 +331,7 @@ def conflicts_command(
         df = conflicts(store, include_adjudicated=show_all)
     if output is not None:
         sheet = df.assign(decision="", reviewer_category="", note="")
-        write_queue(sheet, output, force)
+        write_queue(sheet, output, force, lang.value)
     if as_json:
         for row in df.to_dict(orient="records"):
             typer.echo(json.dumps(row, ensure_ascii=False))

@@ -32,6 +32,14 @@ from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
 from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
 from screening.review.learn import interleave, learn_sample
+from screening.review.sheet import (
+    COLUMNS,
+    WIDTHS,
+    decision_values,
+    header,
+    layout,
+    normalise_sheet,
+)
 from screening.review.store import DECISIONS, Decision, text_hash
 
 ID_COLUMNS = ("post_id", "id", "id_str", "tweet_id", "comment_id", "Id", "ID")
@@ -126,6 +134,7 @@ def build_queue(
     purpose: str = "audit",
     size: int = 200,
     decided: Collection[str] = (),
+    lang: str = "id",
 ) -> pd.DataFrame:
     """The review queue of a scored table (as written by `screening score`, or read by
     :func:`read_scored`).
@@ -171,7 +180,11 @@ def build_queue(
             "category": queue["category"],
             "reasons": queue.get("reasons", ""),
             "guidance": [
-                guidance.categories[c].text_id if c in guidance.categories else ""
+                (
+                    getattr(guidance.categories[c], "text_en" if lang == "en" else "text_id")
+                    if c in guidance.categories
+                    else ""
+                )
                 for c in queue["category"]
             ],
             "text": queue[text_col].astype(str),
@@ -219,46 +232,68 @@ def _learn_rows(
     return rows.reset_index(drop=True)
 
 
-def write_queue(queue: pd.DataFrame, path: Path, force: bool = False) -> None:
-    """XLSX with drop-down lists on the decision columns, or CSV (formulas neutralised)."""
+def write_queue(queue: pd.DataFrame, path: Path, force: bool = False, lang: str = "id") -> None:
+    """The queue in reviewers' order and language (:func:`screening.review.sheet.layout`):
+    XLSX with drop-down lists (and an input message) on the decision and category columns,
+    clickable links, wrapped text, widths that show the text, a frozen header and an
+    autofilter; or CSV (formulas neutralised)."""
+    sheet = layout(queue, lang)
     if path.suffix.lower() != ".xlsx":
-        write_table(queue, path, force=force, formula_guard=True)
+        write_table(sheet, path, force=force, formula_guard=True)
         return
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    names = {header(n, lang): n for n in COLUMNS}
+
     def write(tmp: Path) -> None:
         wb = Workbook()
         ws = wb.active
-        ws.title = "queue"
-        rows = [list(queue.columns), *queue.itertuples(index=False, name=None)]
+        ws.title = "antrean" if lang == "id" else "queue"
+        rows = [list(sheet.columns), *sheet.itertuples(index=False, name=None)]
         for row in rows:
             # XML cannot hold most control characters: show them as control pictures
             ws.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
             for c in ws[ws.max_row]:
                 if isinstance(c.value, str):
                     c.data_type = "s"  # text, never a formula
-        n = len(queue) + 1
-        cols = {name: i + 1 for i, name in enumerate(queue.columns)}
-        for name, options in (("decision", DECISIONS), ("reviewer_category", CATEGORIES)):
+        n = len(sheet) + 1
+        cols = {names.get(h, h): i + 1 for i, h in enumerate(sheet.columns)}
+        lists = (("decision", decision_values(lang)), ("reviewer_category", list(CATEGORIES)))
+        for name, options in lists:
+            if name not in cols:
+                continue
             letter = ws.cell(row=1, column=cols[name]).column_letter
             dv = DataValidation(
                 type="list",
                 formula1='"' + ",".join(options) + '"',
                 allow_blank=True,
                 showErrorMessage=True,
-                error=f"choose one of: {', '.join(options)}",
+                showInputMessage=True,
+                promptTitle=header(name, lang),
+                prompt=", ".join(options),
+                error=("pilih salah satu: " if lang == "id" else "choose one of: ")
+                + ", ".join(options),
             )
             dv.add(f"{letter}2:{letter}{max(n, 2)}")
             ws.add_data_validation(dv)
         for c in ws[1]:
             c.font = Font(bold=True)
-        text_letter = ws.cell(row=1, column=cols["text"]).column_letter
-        ws.column_dimensions[text_letter].width = 80
-        for cell in ws[text_letter][1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
+        for name, i in cols.items():
+            letter = ws.cell(row=1, column=i).column_letter
+            ws.column_dimensions[letter].width = WIDTHS.get(name, 14)
+            if name in WIDTHS:
+                for cell in ws[letter][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if "link" in cols:
+            for cell in ws[ws.cell(row=1, column=cols["link"]).column_letter][1:]:
+                url = str(cell.value or "")
+                if url.startswith(("http://", "https://")):
+                    cell.hyperlink = url
+                    cell.style = "Hyperlink"
+        ws.freeze_panes = "C2"  # the id and the text stay in view
+        ws.auto_filter.ref = ws.dimensions
         wb.save(tmp)
 
     atomic_write(path, write, force)
@@ -277,7 +312,7 @@ def read_decisions(path: Path, reviewer: str) -> ImportReport:
     if not reviewer.strip():
         raise ScreeningError("--reviewer NAME is required")
     table = read_table(path)
-    df = table.frame
+    df = normalise_sheet(table.frame)  # Indonesian or English headers and values
     missing = [c for c in ("post_id", "text", "decision") if c not in df.columns]
     if missing:
         raise ScreeningError(f"{path}: not a review queue (missing {missing})")
