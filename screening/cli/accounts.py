@@ -10,7 +10,7 @@ import typer
 
 from screening.cli.options import Force, Lang, LangOption
 from screening.io import write_table
-from screening.review.accounts import accounts, localise
+from screening.review.accounts import PRIORITY_EN, accounts, localise
 from screening.review.queue import read_scored
 from screening.writers import check_target
 
@@ -59,7 +59,8 @@ def command(
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
     tiers = table["priority"].value_counts() if len(table) else {}
-    counts = ", ".join(f"{p} {int(tiers.get(p, 0))}" for p in ("tinggi", "sedang", "rendah"))
+    word = (lambda p: PRIORITY_EN[p]) if lang is Lang.en else (lambda p: p)
+    counts = ", ".join(f"{word(p)} {int(tiers.get(p, 0))}" for p in ("tinggi", "sedang", "rendah"))
     where = f"; written to {output}" if output is not None else ""
     typer.echo(f"{len(table)} accounts ({counts}){where}")
     if output is None:
