@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from screening import paths
+from screening.lexicon import load_yaml_file
 
 LANGS = ("id", "en")
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    text = resources.files("screening").joinpath("resources/i18n.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    # the guarded loader every YAML read goes through (tests/test_adversarial_config.py)
+    data = load_yaml_file(paths.RESOURCES / "i18n.yaml", "string catalogue")
     return {str(k): {str(lang): str(v) for lang, v in row.items()} for k, row in data.items()}
 
 
