@@ -96,12 +96,16 @@ def test_evaluate_writes_json(small_model: Path, tmp_path: Path) -> None:
 
 
 def test_info_prints_card(small_model: Path) -> None:
+    card = json.loads((small_model / "card.json").read_text())
     r = run_cli("info", "--model", str(small_model))
     assert r.returncode == 0
-    assert (
-        json.loads(r.stdout)["model_sha256"]
-        == json.loads((small_model / "card.json").read_text())["model_sha256"]
-    )
+    # readable: the sections a maintainer looks for, in 80 columns, not raw JSON
+    for section in ("Intended use", "Uses to avoid", "Threshold", "Training data", "Figures"):
+        assert section in r.stdout
+    assert card["model_sha256"][:12] in r.stdout and "{" not in r.stdout
+    assert max(len(ln) for ln in r.stdout.splitlines() if str(small_model) not in ln) <= 80
+    raw = run_cli("info", "--model", str(small_model), "--json")
+    assert json.loads(raw.stdout)["model_sha256"] == card["model_sha256"]
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     assert link.hyperlink is not None and link.hyperlink.target == link.value
     assert all("(+" not in (r or "") and " | " not in (r or "") for r in cells("alasan"))
     assert ws.auto_filter.ref and ws.freeze_panes == "C2"
+    # the people to follow up, on their own sheet
+    assert wb.sheetnames == ["antrean", "akun"]
+    assert [c.value for c in wb["akun"][1]][:3] == ["akun", "prioritas", "pos"]
     # the English queue: English headers and drop-down values, guidance in English
     en = tmp_path / "queue_en.xlsx"
     r = run_cli(

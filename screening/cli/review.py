@@ -18,6 +18,7 @@ from screening.guidance import load_guidance
 from screening.io import write_table
 from screening.paths import GUIDANCE
 from screening.provenance import model_version, read_sidecar, sidecar_for
+from screening.review.accounts import accounts, localise
 from screening.review.labels import conflicts, export_labels
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
 from screening.review.stats import render_stats, stats
@@ -163,7 +164,13 @@ def queue_command(
         decided=decided,
         lang=lang.value,
     )
-    write_queue(q, output, force, lang.value)
+    people = None
+    if output.suffix.lower() == ".xlsx":
+        try:  # the "akun" sheet: only when the export has an author column
+            people = localise(accounts(frame), lang.value)
+        except ScreeningError:
+            people = None
+    write_queue(q, output, force, lang.value, accounts=people)
     skipped = q.attrs.get("rejected_skipped", 0)
     if purpose is Purpose.learn:
         kinds = q["sample"].value_counts()

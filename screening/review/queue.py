@@ -232,11 +232,18 @@ def _learn_rows(
     return rows.reset_index(drop=True)
 
 
-def write_queue(queue: pd.DataFrame, path: Path, force: bool = False, lang: str = "id") -> None:
+def write_queue(
+    queue: pd.DataFrame,
+    path: Path,
+    force: bool = False,
+    lang: str = "id",
+    accounts: pd.DataFrame | None = None,
+) -> None:
     """The queue in reviewers' order and language (:func:`screening.review.sheet.layout`):
     XLSX with drop-down lists (and an input message) on the decision and category columns,
     clickable links, wrapped text, widths that show the text, a frozen header and an
-    autofilter; or CSV (formulas neutralised)."""
+    autofilter; or CSV (formulas neutralised). ``accounts`` (a table already in ``lang``, from
+    :func:`screening.review.accounts.accounts`) becomes a second sheet, "akun"/"accounts"."""
     sheet = layout(queue, lang)
     if path.suffix.lower() != ".xlsx":
         write_table(sheet, path, force=force, formula_guard=True)
@@ -294,6 +301,18 @@ def write_queue(queue: pd.DataFrame, path: Path, force: bool = False, lang: str 
                     cell.style = "Hyperlink"
         ws.freeze_panes = "C2"  # the id and the text stay in view
         ws.auto_filter.ref = ws.dimensions
+        if accounts is not None and len(accounts):
+            acc = wb.create_sheet("akun" if lang == "id" else "accounts")
+            for row in [list(accounts.columns), *accounts.itertuples(index=False, name=None)]:
+                acc.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
+                for c in acc[acc.max_row]:
+                    if isinstance(c.value, str):
+                        c.data_type = "s"
+            for c in acc[1]:
+                c.font = Font(bold=True)
+            acc.freeze_panes = "B2"
+            acc.auto_filter.ref = acc.dimensions
+            acc.column_dimensions["A"].width = 20
         wb.save(tmp)
 
     atomic_write(path, write, force)
