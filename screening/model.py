@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
+from sklearn.utils.validation import check_is_fitted
 
 from screening.context import NoElectionContext
 from screening.cues import has_cue
@@ -279,6 +280,16 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             no_cue = np.fromiter((not has_cue(t) for t in texts), dtype=bool, count=len(texts))
             score = np.where(no_cue & ~no_context, score * cue_gate, score)
         return score
+
+    def gate_factors(self, X: Sequence[str], lexicon: CandidateLexicon | None) -> np.ndarray:
+        """(n,) the factor the election-context gates applied to each post's probability:
+        1.0 (none), ``cue_gate`` (election vocabulary but no cue) or ``context_gate`` (no
+        election vocabulary at all)."""
+        check_is_fitted(self, "classifier_")
+        Z, texts = self._featurize(X, lexicon)
+        raw = self.classifier_.predict_proba(Z)[:, 1]
+        gated = self._gated(Z, texts)
+        return np.divide(gated, raw, out=np.ones_like(raw), where=raw > 0)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """(n, 2) probabilities of label 0 and 1, using the fit-time lexicon."""

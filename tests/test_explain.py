@@ -61,3 +61,14 @@ def test_explain_verb(full_model: Path, tmp_path: Path) -> None:
     bad = run_cli("explain", "--input", str(src), "--id", "zzz", "--model", str(full_model))
     assert bad.returncode == 1 and "no post with id" in bad.stderr
     assert np.isfinite(float(r.stdout.split()[1]))
+
+
+def test_explain_shows_category_and_law_only_for_flagged_posts(small_model: Path) -> None:
+    calm = run_cli("explain", "selamat pagi semua, hujan deras di Medan", "-m", str(small_model))
+    assert calm.returncode == 0 and "not flagged" in calm.stdout
+    assert not any(line.startswith("category ") for line in calm.stdout.splitlines())
+    assert "legal basis" not in calm.stdout and "guidance," not in calm.stdout
+    # the gate that lowered the score is named
+    assert "election context: no election vocabulary" in calm.stdout
+    empty = run_cli("explain", "   ", "-m", str(small_model))
+    assert empty.returncode == 0 and empty.stdout.startswith("empty text")

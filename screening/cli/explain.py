@@ -48,19 +48,33 @@ def command(
         text = _post_from_file(input, post_id)
     assert text is not None
     bundle = open_model(model)
+    if not text.strip():
+        typer.echo("empty text: nothing to score (a post with no words is never flagged)")
+        return
     lexicon = open_lexicon(candidates)
     s = bundle.model.screen([text], lexicon)
     score, category = float(s.score[0]), str(s.category[0])
     g = load_guidance(GUIDANCE)
-    flagged = "FLAGGED" if score >= bundle.threshold else "not flagged"
+    is_flagged = score >= bundle.threshold
+    flagged = "FLAGGED" if is_flagged else "not flagged"
     typer.echo(f"score {score:.3f} ({flagged} at threshold {bundle.threshold:.3f})")
-    typer.echo(f"category {category} (category score {float(s.category_score[0]):.3f})")
+    if is_flagged:
+        typer.echo(f"category {category} (category score {float(s.category_score[0]):.3f})")
     typer.echo("terms that raised the score (log-odds contribution):")
     for term, w in reasons(bundle.model, [text], lexicon, k=top)[0]:
         typer.echo(f"  +{w:.3f}  {term}")
-    cat = g.categories[category]
-    typer.echo(f"\nguidance, {category}: {cat.text_id}\n  ({cat.text_en})")
-    typer.echo(f"legal basis: {g.legal_text(category)}")
+    factor = float(bundle.model.gate_factors([text], lexicon)[0])
+    if factor < 1.0:
+        why = (
+            "no election vocabulary at all"
+            if abs(factor - float(bundle.model.get_params()["context_gate"])) < 1e-9
+            else "election words but no election cue (vote, candidacy, office, candidate)"
+        )
+        typer.echo(f"election context: {why}; the score was multiplied by {factor:.2f}")
+    if is_flagged:
+        cat = g.categories[category]
+        typer.echo(f"\nguidance, {category}: {cat.text_id}\n  ({cat.text_en})")
+        typer.echo(f"legal basis: {g.legal_text(category)}")
     typer.echo("\nA score is a lead for a human reviewer, never a finding.")
 
 
