@@ -354,9 +354,7 @@ def test_accounts_match_an_independent_groupby_on_the_demo_export(
     df["s"] = df["score"].astype(float)
     df["f"] = df["flagged"].str.lower() == "true"
     g = df[df["username"] != ""].groupby("username")
-    expected = pd.DataFrame(
-        {"posts": g.size(), "flagged": g["f"].sum(), "max_score": g["s"].max()}
-    )
+    expected = pd.DataFrame({"posts": g.size(), "flagged": g["f"].sum(), "max_score": g["s"].max()})
     got = table.set_index("author")[["posts", "flagged", "max_score"]]
     assert sorted(got.index) == sorted(expected.index)
     pd.testing.assert_frame_equal(

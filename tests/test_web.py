@@ -44,6 +44,9 @@ def server(full_model: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     pd.DataFrame(
         {
             "id": ["a", "b", "c", "d"],
+            "tweet_url": [f"https://x.com/user{i}/status/{i}" for i in range(4)],
+            "username": ["budi_asn", "budi_asn", "siti", "joko"],
+            "created_at": [f"2024-11-0{i + 1} 08:00" for i in range(4)],
             "text": [
                 "<script>alert('x')</script> Ayo coblos nomor 2 ✌ lanjutkan, pilih paslon 2!",
                 "Salam dua jari ✌ dukung paslon nomor 2, menang satu putaran!",
@@ -77,7 +80,9 @@ def server(full_model: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     t.join(timeout=10)
 
 
-def test_decide_three_posts_in_a_browser(server: tuple[str, Path], tmp_path: Path) -> None:
+def test_review_page_by_keys_and_buttons_with_undo_and_language(
+    server: tuple[str, Path], tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     url, db = server
@@ -92,35 +97,79 @@ def test_decide_three_posts_in_a_browser(server: tuple[str, Path], tmp_path: Pat
                 "--disable-sync",
             ],
         )
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 900, "height": 900})
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(f"{url}/")
+        assert page.get_attribute("html", "lang") == "id"  # Indonesian by default
+        assert page.locator("meta[name=viewport]").count() == 1
         page.fill("input[name=reviewer]", "ani")
         page.click("button[type=submit]")
-        decided, seen = {}, []
-        for n, action in enumerate(["click", "n", "u"], start=1):
-            page.wait_for_selector(f"text=post {n} of 4")
-            seen.append(page.text_content("#post"))
-            post_id = page.text_content("body").split("post id ")[1].split()[0]
-            if action == "click":
-                page.click("#btn-partisan")
-                decided[post_id] = "partisan"
-            else:
-                page.keyboard.press("3")  # category: simbol
-                page.keyboard.press(action)
-                decided[post_id] = {"n": "not_partisan", "u": "unsure"}[action]
-        page.wait_for_selector("text=post 4 of 4")
+        seen, decided = [], {}
+
+        def post_id() -> str:
+            return page.text_content("#post-id") or ""
+
+        # post 1: category by key, decision by button; the category menu starts empty
+        page.wait_for_selector("text=unggahan 1 dari 4")
+        assert page.eval_on_selector("#category", "s => s.value") == ""
+        link = page.locator("#link")
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        assert (link.get_attribute("href") or "").startswith("https://x.com/")
+        assert page.text_content("#author") and page.text_content("#date")
         seen.append(page.text_content("#post"))
-        page.screenshot(path=str(tmp_path / "review.png"))
-        page.goto(f"{url}/?reviewer=ani")  # resumes where the reviewer left off
-        assert "post 4 of 4" in page.content()
+        first = post_id()
+        page.keyboard.press("1")  # dukungan
+        page.click("#btn-partisan")
+        decided[first] = "partisan"
+        page.wait_for_selector("#saved")  # "tersimpan"
+        assert "Tersimpan" in (page.text_content("#saved") or "")
+
+        # post 2: Enter in the note is a new line, never a decision
+        page.wait_for_selector("text=unggahan 2 dari 4")
+        second = post_id()
+        page.fill("#note", "cek akun ini")
+        page.focus("#note")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert post_id() == second and "unggahan 2 dari 4" in page.content()
+        with Store(db) as s:
+            assert {r["post_id"] for r in s.current()} == {first}
+        page.click("#post")  # focus out of the note, then decide by key
+        page.keyboard.press("n")
+        decided[second] = "not_partisan"
+
+        # post 3: unsure by key, then undo it from the confirmation and decide again
+        page.wait_for_selector("text=unggahan 3 dari 4")
+        third = post_id()
+        seen.append(page.text_content("#post"))
+        page.keyboard.press("u")
+        page.wait_for_selector("#undo")
+        page.click("#undo")
+        assert post_id() == third and "ragu" in (page.text_content("#current") or "")
+        page.keyboard.press("3")  # simbol
+        page.keyboard.press("p")
+        decided[third] = "partisan"
+        page.wait_for_selector("text=unggahan 4 dari 4")
+        seen.append(page.text_content("#post"))
+
+        # the language switch keeps the place
+        page.click("#lang-switch")
+        page.wait_for_selector("text=post 4 of 4")
+        assert page.get_attribute("html", "lang") == "en"
+        assert "Not partisan" in (page.text_content("#btn-not_partisan") or "")
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+        page.goto(f"{url}/?reviewer=ANI")  # resumes; the name's case does not matter
+        assert "unggahan 4 dari 4" in page.content()
         browser.close()
-    assert any("<script>alert('x')</script>" in t for t in seen)  # shown as text
+    assert any("<script>alert('x')</script>" in (t or "") for t in seen)  # shown as text
     assert dialogs == []  # and never run
     with Store(db) as s:
         cur = {r["post_id"]: r["decision"] for r in s.current()}
-    assert cur == decided and len(cur) == 3
+        cats = {r["post_id"]: r["category"] for r in s.current()}
+        rows = s.count()
+    assert cur == decided and rows == 4  # the undone decision is kept as history
+    assert cats[first] == "dukungan" and cats[third] == "simbol"
 
 
 def test_cross_site_and_tokenless_posts_are_refused(server: tuple[str, Path]) -> None:

@@ -403,9 +403,12 @@ def serve_command(
         str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless you know why).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free port).")] = 8765,
+    lang: LangOption = Lang.id,
 ) -> None:
-    """Serve a local review page: post, score, reasons, guidance; buttons and keys p / n / u
-    (partisan / not / unsure) and 1-6 (category); each decision is saved at once.
+    """Serve a local review page (Indonesian; --lang en or the page's switch for English):
+    post, link, author, date, score, reasons, guidance and legal basis on demand; buttons and
+    keys p / n / u (partisan / not / unsure), 1-6 (category), b (previous); Enter in the note
+    never decides; each decision is saved at once and can be changed from the page.
 
     Example:  screening review serve --queue scored.csv --db reviews.db
     """
@@ -430,7 +433,7 @@ def serve_command(
             )
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"reviewing {len(q)} posts at http://{shown}:{port}/  (Ctrl-C to stop)")
-        web = create_app(q, str(db), host=host, port=port)
+        web = create_app(q, str(db), host=host, port=port, lang=lang.value)
         uvicorn.Server(uvicorn.Config(web, log_level="warning")).run(sockets=[sock])
     finally:
         sock.close()

@@ -15,7 +15,8 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import socket
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 from jinja2 import Environment
@@ -27,51 +28,83 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from screening.bundle import now_iso
-from screening.guidance import CATEGORIES
+from screening.guidance import CATEGORIES, Guidance, load_guidance
+from screening.i18n import LANGS, t
+from screening.paths import GUIDANCE
+from screening.review.sheet import AUTHOR_COLUMNS, DATE_COLUMNS, LINK_COLUMNS, reason_terms
 from screening.review.store import DECISIONS, Decision, Store
 
-PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8">
-<title>screening review</title><style>
-body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222}
-.post{white-space:pre-wrap;font-size:1.15em;border:1px solid #ccc;padding:1em;border-radius:6px;background:#fafafa}
-.meta{color:#555;font-size:.9em} button{font-size:1em;margin:.3em .4em .3em 0;padding:.5em 1em}
-kbd{border:1px solid #aaa;border-radius:3px;padding:0 .3em;font-size:.85em}
+PAGE = """<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ t('page.title') }}</title><style>
+body{font-family:system-ui,"Noto Color Emoji",sans-serif;max-width:900px;margin:1em auto;padding:0 1em;color:#222;line-height:1.4}
+.post{white-space:pre-wrap;font-size:1.15em;border:1px solid #ccc;padding:1em;border-radius:6px;background:#fafafa;overflow-wrap:anywhere}
+.meta{color:#555;font-size:.9em} .row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center}
+button{font-size:1em;padding:.6em 1.1em;border-radius:5px;border:1px solid #888;background:#fff;cursor:pointer}
+button:focus,a:focus,select:focus,textarea:focus{outline:3px solid #1a73e8}
+#btn-partisan{background:#fde8e8} #btn-not_partisan{background:#e8f5e9}
+.saved{background:#e8f5e9;border:1px solid #9c9;padding:.4em .8em;border-radius:5px}
+textarea{width:100%;max-width:40em;font:inherit} kbd{border:1px solid #aaa;border-radius:3px;padding:0 .3em;font-size:.85em}
+.top{display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5em}
 </style></head><body>
+<div class="top"><b>{{ t('page.title') }}</b>
+<a href="{{ here(lang=other) }}" id="lang-switch" hreflang="{{ other }}">{{ t('page.other_lang') }}</a></div>
 {% if not reviewer %}
-<h1>screening review</h1>
-<form method="get" action="/"><label>Reviewer name <input name="reviewer" autofocus></label>
-<button type="submit">Start</button></form>
-{% elif item is none %}
-<h1>Done, {{ reviewer }}</h1><p>Every post in this queue has your decision ({{ total }} posts).</p>
+<form method="get" action="/"><input type="hidden" name="lang" value="{{ lang }}">
+<label>{{ t('page.reviewer_name') }} <input name="reviewer" autofocus required></label>
+<button type="submit">{{ t('page.start') }}</button></form>
 {% else %}
-<p class="meta">Reviewer <b>{{ reviewer }}</b> · post {{ position }} of {{ total }} ·
-{{ decided }} decided · sample: {{ item.sample }}</p>
+{% if saved %}<p class="saved" id="saved" role="status">{{ t('page.saved', post=saved.post, decision=saved.decision) }}
+· <a href="{{ here(post=saved.post) }}" id="undo">{{ t('page.change_last') }}</a></p>{% endif %}
+{% if author %}<p class="meta">{{ t('page.filter', author=author) }} · <a href="{{ here(author='') }}">{{ t('page.all_accounts') }}</a></p>{% endif %}
+{% if item is none %}
+<h1>{{ t('page.done', reviewer=reviewer) }}</h1><p>{{ t('page.done_text', total=total) }}</p>
+{% else %}
+<p class="meta" id="progress">{{ t('page.progress', reviewer=reviewer|e, position=position, total=total, decided=decided)|safe }}</p>
+{% if current %}<p class="meta" id="current"><b>{{ t('page.current', decision=current) }}</b></p>{% endif %}
 <div class="post" id="post">{{ item.text }}</div>
-<p class="meta">score {{ "%.3f"|format(item.score) }} · model category <b>{{ item.category }}</b>
-· post id {{ item.post_id }}</p>
-<p class="meta" id="reasons">{{ item.reasons }}</p>
-<p class="meta"><i>{{ item.guidance }}</i></p>
+<p class="meta" id="context">
+{% if item.link %}<a href="{{ item.link }}" target="_blank" rel="noopener noreferrer" id="link">{{ t('page.link') }}</a> · {% endif %}
+{% if item.author %}{{ t('page.author') }} <a href="{{ here(author=item.author) }}" id="author">{{ item.author }}</a> · {% endif %}
+{% if item.date %}{{ t('page.date') }} <span id="date">{{ item.date }}</span>{% endif %}</p>
+<p class="meta">{{ t('page.score') }} {{ "%.3f"|format(item.score) }} · {{ t('page.model_category') }} <b>{{ item.category }}</b>
+· {{ t('page.sample') }} {{ item.sample }} · {{ t('page.post_id') }} <span id="post-id">{{ item.post_id }}</span></p>
+<p class="meta" id="reasons">{{ t('page.reasons') }}: {{ item.terms }}</p>
+{% if item.guidance_text %}<details id="guidance"><summary>{{ t('page.guidance', category=item.category) }}</summary>
+<p>{{ item.guidance_text }}</p><p><b>{{ t('page.legal') }}:</b> {{ item.legal }}</p></details>{% endif %}
 <form method="post" action="/decide" id="form">
 <input type="hidden" name="token" value="{{ token }}">
 <input type="hidden" name="reviewer" value="{{ reviewer }}">
 <input type="hidden" name="post_id" value="{{ item.post_id }}">
-<label>Category <select name="category" id="category">
-{% for c in categories %}<option value="{{ c }}" {% if c == item.category %}selected{% endif %}>{{ loop.index }} {{ c }}</option>{% endfor %}
-</select></label>
-<label>Note <input name="note" id="note" size="40"></label><br>
-<button name="decision" value="partisan" id="btn-partisan">Partisan <kbd>p</kbd></button>
-<button name="decision" value="not_partisan" id="btn-not_partisan">Not partisan <kbd>n</kbd></button>
-<button name="decision" value="unsure" id="btn-unsure">Unsure <kbd>u</kbd></button>
-</form>
-<p class="meta">Keys: <kbd>p</kbd> <kbd>n</kbd> <kbd>u</kbd> decide, <kbd>1</kbd>-<kbd>6</kbd> category.
-A flag is a lead, not a finding.</p>
+<input type="hidden" name="lang" value="{{ lang }}">
+<input type="hidden" name="author" value="{{ author }}">
+<p><label>{{ t('page.your_category') }} <select name="category" id="category">
+<option value="" selected>{{ t('page.choose') }}</option>
+{% for c in categories %}<option value="{{ c }}">{{ loop.index }} {{ c }}</option>{% endfor %}
+</select></label></p>
+<p><label>{{ t('page.note') }}<br><textarea name="note" id="note" rows="2"></textarea></label></p>
+<div class="row">
+<button type="submit" name="decision" value="partisan" id="btn-partisan">{{ t('page.partisan') }} <kbd>p</kbd></button>
+<button type="submit" name="decision" value="not_partisan" id="btn-not_partisan">{{ t('page.not_partisan') }} <kbd>n</kbd></button>
+<button type="submit" name="decision" value="unsure" id="btn-unsure">{{ t('page.unsure') }} <kbd>u</kbd></button>
+</div></form>
+<p class="row">{% if previous %}<a href="{{ here(post=previous) }}" id="previous">{{ t('page.previous') }}</a>{% endif %}
+{% if current %}<a href="{{ here(post='') }}" id="next">{{ t('page.next_pending') }}</a>{% endif %}</p>
+{% endif %}
+<p class="meta">{{ t('page.keys')|safe }} {{ t('page.lead') }}</p>
 <script>
+document.getElementById('note') && document.getElementById('note').addEventListener('keydown', function (e) {
+  if (e.key === 'Enter' && !e.shiftKey) { e.stopPropagation(); }  // a new line, never a decision
+});
 document.addEventListener('keydown', function (e) {
-  if (e.target.tagName === 'INPUT') return;
+  var tag = e.target.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
   var map = {p: 'partisan', n: 'not_partisan', u: 'unsure'};
-  if (map[e.key]) { document.getElementById('btn-' + map[e.key]).click(); }
+  if (map[e.key]) { e.preventDefault(); document.getElementById('btn-' + map[e.key]).click(); return; }
+  if (e.key === 'b') { var prev = document.getElementById('previous'); if (prev) { prev.click(); } return; }
+  if (e.key === 'g') { var d = document.getElementById('guidance'); if (d) { d.open = !d.open; } return; }
   var n = parseInt(e.key, 10), sel = document.getElementById('category');
-  if (n >= 1 && n <= sel.options.length) { sel.selectedIndex = n - 1; }
+  if (sel && n >= 1 && n < sel.options.length) { sel.selectedIndex = n; }
 });
 </script>
 {% endif %}
@@ -144,36 +177,77 @@ class HostCheck:
 
 
 def create_app(
-    queue: pd.DataFrame, db: str, host: str = "127.0.0.1", port: int | None = None
+    queue: pd.DataFrame,
+    db: str,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    lang: str = "id",
 ) -> Starlette:
     """The review app for one queue (as built by :func:`screening.review.queue.build_queue`).
 
     ``host``/``port``: the address the server listens on; requests must name it (or a loopback
     name) in their Host header. ``port=None`` accepts any port (for embedding in tests).
+    ``lang``: the page's default language (``id`` or ``en``; ``?lang=`` switches it).
     """
-    template = Environment(autoescape=True).from_string(PAGE)
+    env = Environment(autoescape=True)
+    template = env.from_string(PAGE)
     token = secrets.token_urlsafe(32)
-    items = queue.to_dict(orient="records")
+    guidance = load_guidance(GUIDANCE)
+    items = [_item(r, guidance) for r in queue.to_dict(orient="records")]
+    order = [str(i["post_id"]) for i in items]
     by_id = {str(i["post_id"]): i for i in items}
 
-    def decided_ids(reviewer: str) -> set[str]:
+    def current(reviewer: str, language: str) -> dict[str, str]:
+        """post id -> the reviewer's current decision, in words of ``language`` (reviewers
+        compared without case)."""
         with Store(db) as store:
             key = reviewer.strip().lower()
-            return {r["post_id"] for r in store.current() if r["reviewer_key"] == key}
+            return {
+                str(r["post_id"]): t(f"decision.{r['decision']}", language)
+                + (f" ({r['category']})" if r["decision"] == "partisan" and r["category"] else "")
+                for r in store.current()
+                if r["reviewer_key"] == key
+            }
 
     async def page(request: Request) -> Response:
-        reviewer = request.query_params.get("reviewer", "").strip()
-        done = decided_ids(reviewer) if reviewer else set()
-        pending = [i for i in items if str(i["post_id"]) not in done]
-        item = pending[0] if pending else None
+        q = request.query_params
+        language = q.get("lang", lang) if q.get("lang", lang) in LANGS else lang
+        reviewer = q.get("reviewer", "").strip()
+        author = q.get("author", "").strip()
+        mine = current(reviewer, language) if reviewer else {}
+        shown = [i for i in order if not author or by_id[i]["author"] == author]
+        wanted = q.get("post", "")
+        if wanted in by_id:
+            item = by_id[wanted]
+        else:
+            item = next((by_id[i] for i in shown if i not in mine), None)
+        position = (
+            (shown.index(str(item["post_id"])) + 1) if item and str(item["post_id"]) in shown else 0
+        )
+        previous = shown[position - 2] if position >= 2 else None
+        saved_id = q.get("saved", "")
+        params = {"reviewer": reviewer, "lang": language, "author": author}
+
+        def here(**change: str) -> str:
+            merged = {**params, **change}
+            return "/?" + urlencode({k: v for k, v in merged.items() if v})
+
         html = template.render(
+            t=lambda key, **kw: t(key, language, **kw),
+            lang=language,
+            other="en" if language == "id" else "id",
+            here=here,
             reviewer=reviewer,
+            author=author,
             item=item,
             token=token,
             categories=CATEGORIES,
-            total=len(items),
-            decided=len(done & set(by_id)),
-            position=(len(items) - len(pending) + 1),
+            total=len(shown),
+            decided=len(set(mine) & set(shown)),
+            position=position,
+            previous=previous,
+            current=mine.get(str(item["post_id"])) if item else None,
+            saved={"post": saved_id, "decision": mine[saved_id]} if saved_id in mine else None,
         )
         return HTMLResponse(html, headers={"X-Frame-Options": "DENY", "Cache-Control": "no-store"})
 
@@ -189,8 +263,10 @@ def create_app(
         decision = str(form.get("decision", ""))
         item = by_id.get(str(form.get("post_id", "")))
         category = str(form.get("category", ""))
-        if not reviewer or decision not in DECISIONS or item is None or category not in CATEGORIES:
+        if not reviewer or decision not in DECISIONS or item is None:
             return PlainTextResponse("invalid decision", status_code=400)
+        if category and category not in CATEGORIES:
+            return PlainTextResponse("invalid category", status_code=400)
         with Store(db) as store:
             store.add(
                 [
@@ -200,7 +276,7 @@ def create_app(
                         reviewer=reviewer,
                         decision=decision,
                         decided_at=now_iso(),
-                        category=category if decision == "partisan" else None,
+                        category=(category or None) if decision == "partisan" else None,
                         note=str(form.get("note", "")) or None,
                         score=float(item["score"]),
                         model_version=str(item.get("model_version", "")) or None,
@@ -210,7 +286,14 @@ def create_app(
                     )
                 ]
             )
-        return RedirectResponse(f"/?reviewer={quote(reviewer)}", status_code=303)
+        back = {
+            "reviewer": reviewer,
+            "saved": str(item["post_id"]),
+            "lang": str(form.get("lang", "")),
+            "author": str(form.get("author", "")),
+        }
+        query = urlencode({k: v for k, v in back.items() if v})
+        return RedirectResponse(f"/?{query}", status_code=303)
 
     return Starlette(
         routes=[Route("/", page), Route("/decide", decide, methods=["POST"])],
@@ -218,3 +301,24 @@ def create_app(
             Middleware(HostCheck, names=host_names(host), port=port, any_ip=host in WILDCARD_HOSTS)
         ],
     )
+
+
+def _item(row: dict[str, Any], guidance: Guidance) -> dict[str, Any]:
+    """A queue row with what the page shows: link, author and date from the export's first
+    such column, reasons as terms, the model category's guidance and legal basis."""
+    out = dict(row)
+    out["link"] = next(
+        (
+            str(row[c])
+            for c in LINK_COLUMNS
+            if str(row.get(c) or "").startswith(("http://", "https://"))
+        ),
+        "",
+    )
+    out["author"] = next((str(row[c]) for c in AUTHOR_COLUMNS if str(row.get(c) or "").strip()), "")
+    out["date"] = next((str(row[c]) for c in DATE_COLUMNS if str(row.get(c) or "").strip()), "")
+    out["terms"] = reason_terms(str(row.get("reasons") or ""))
+    cat = guidance.categories.get(str(row.get("category", "")))
+    out["guidance_text"] = f"{cat.text_id} ({cat.text_en})" if cat else ""
+    out["legal"] = guidance.legal_text(cat.name) if cat else ""
+    return out
