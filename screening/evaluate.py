@@ -120,7 +120,8 @@ def worst_errors(
     threshold: float,
     k: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The ``k`` highest-scored false positives and lowest-scored false negatives."""
+    """The ``k`` highest-scored false positives and lowest-scored false negatives (score,
+    text and row index of each)."""
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(scores, dtype=float)
     t = list(texts)
@@ -129,6 +130,6 @@ def worst_errors(
     fp = fp[np.argsort(-p[fp])][:k]
     fn = fn[np.argsort(p[fn])][:k]
     return {
-        "false_positives": [{"score": float(p[i]), "text": t[i]} for i in fp],
-        "false_negatives": [{"score": float(p[i]), "text": t[i]} for i in fn],
+        "false_positives": [{"score": float(p[i]), "text": t[i], "index": int(i)} for i in fp],
+        "false_negatives": [{"score": float(p[i]), "text": t[i], "index": int(i)} for i in fn],
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.bundle import now_iso
+from screening.i18n import t
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -65,15 +66,21 @@ def render(
     errors: dict[str, list[dict[str, Any]]],
     pr_png: bytes,
     reliability_png: bytes,
+    lang: str = "id",
 ) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string, in ``lang`` (``id``, the default, or ``en``). Error
+    items may carry ``reasons`` (the terms that raised their score)."""
+
+    def tr(key: str, **kw: Any) -> str:
+        return t(f"report.{key}", lang, **kw)
+
     m = figures
     cm = m["confusion_matrix"]
     headline = _table(
         [
-            "posts",
-            "partisan",
-            "threshold",
+            tr("posts"),
+            tr("partisan"),
+            tr("threshold"),
             "precision",
             "recall",
             "F1",
@@ -102,20 +109,20 @@ def render(
         ["", "Brier", "ECE", "AP"],
         [
             [
-                "before calibration",
+                tr("before"),
                 before.get("brier"),
                 before.get("ece"),
                 before.get("average_precision"),
             ],
-            ["after calibration (reported)", m["brier"], m["ece"], m["average_precision"]],
+            [tr("after"), m["brier"], m["ece"], m["average_precision"]],
         ],
     )
     confusion = _table(
-        ["", "flagged", "not flagged"],
-        [["partisan", cm["tp"], cm["fn"]], ["not partisan", cm["fp"], cm["tn"]]],
+        ["", tr("flagged"), tr("not_flagged")],
+        [[tr("partisan"), cm["tp"], cm["fn"]], [tr("not_partisan"), cm["fp"], cm["tn"]]],
     )
     cats = _table(
-        ["category", "partisan posts", "recall at threshold", "category accuracy"],
+        [tr("category"), tr("partisan_posts"), tr("recall"), tr("cat_acc")],
         [
             [c, v["n"], v["recall"], v["category_accuracy"]]
             for c, v in m.get("per_category", {}).items()
@@ -125,39 +132,44 @@ def render(
     def posts(items: list[dict[str, Any]]) -> str:
         rows = "".join(
             f'<tr><td class="num">{e["score"]:.3f}</td>'
-            f'<td class="post">{html.escape(e["text"])}</td></tr>'
+            f'<td class="post">{html.escape(e["text"])}</td>'
+            f"<td>{html.escape(str(e.get('reasons', '')))}</td></tr>"
             for e in items
         )
-        return (
-            f"<table><tr><th>score</th><th>post</th></tr>{rows}</table>" if items else "<p>none</p>"
-        )
+        head = f"<tr><th>{tr('score')}</th><th>{tr('post')}</th><th>{tr('reasons')}</th></tr>"
+        return f"<table>{head}{rows}</table>" if items else f"<p>{tr('none')}</p>"
 
-    title = f"screening evaluation: {html.escape(Path(str(m.get('data', ''))).name)}"
+    title = html.escape(tr("title", name=Path(str(m.get("data", ""))).name))
     sha = str(model_card.get("model_sha256", ""))[:12]
-    about = (
-        f"Model {html.escape(str(m.get('model', '')))} (created "
-        f"{html.escape(str(model_card.get('created', '')))}, sha256 {html.escape(sha)}...), "
-        f"lexicon {html.escape(str(m.get('lexicon') or 'none'))}. Report written {now_iso()}. "
-        "A flag is a lead for a human reviewer, never a finding."
+    about = html.escape(
+        tr(
+            "about",
+            model=m.get("model", ""),
+            created=model_card.get("created", ""),
+            sha=sha,
+            lexicon=m.get("lexicon") or "-",
+            now=now_iso(),
+        )
     )
     sections = [
         f"<h1>{title}</h1>",
         f'<p class="note">{about}</p>',
-        f"<h2>Headline figures</h2>{headline}",
-        f"<h2>Precision-recall and score distributions</h2>{_img(pr_png, 'precision-recall')}",
-        '<h2>Calibration</h2><p class="note">A calibrated score of 0.8 should mean that about '
-        "80% of such posts are partisan (on data with this mix of partisan and other posts).</p>",
+        f"<h2>{tr('headline')}</h2>{headline}",
+        f"<h2>{tr('pr')}</h2>{_img(pr_png, 'precision-recall')}",
+        f'<h2>{tr("calibration")}</h2><p class="note">{html.escape(tr("calibration_note"))}</p>',
         calibration + _img(reliability_png, "reliability diagram"),
-        f"<h2>Confusion matrix at the threshold</h2>{confusion}",
-        f"<h2>By category</h2>{cats}",
-        "<h2>Worst errors</h2>",
-        "<h3>Highest-scored posts labelled not partisan (false positives)</h3>",
+        f"<h2>{tr('confusion')}</h2>{confusion}",
+        f"<h2>{tr('by_category')}</h2>{cats}",
+        f"<h2>{tr('errors')}</h2>",
+        f"<h3>{tr('fp')}</h3>",
         posts(errors["false_positives"]),
-        "<h3>Lowest-scored posts labelled partisan (false negatives)</h3>",
+        f"<h3>{tr('fn')}</h3>",
         posts(errors["false_negatives"]),
     ]
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title>"
         f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head>\n<body>\n"
         + "\n".join(sections)
         + "\n</body></html>\n"

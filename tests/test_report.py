@@ -53,6 +53,9 @@ def test_report_and_reliability_plot(full_model: Path, labelled: Path, tmp_path:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert page.count('src="data:image/png;base64,') == 2 and "http://" not in page
     assert plot.read_bytes()[:4] == b"\x89PNG"
+    # Indonesian by default; the error tables carry the reasons column
+    assert '<html lang="id">' in page and "<h2>Angka utama</h2>" in page
+    assert "<th>alasan (istilah yang menaikkan skor)</th>" in page
     before = json.loads(js.read_text())["before_calibration"]
     assert set(before) == {"brier", "ece", "average_precision"}
 
@@ -106,3 +109,14 @@ def test_report_renders_its_figures_in_a_headless_browser(
     match = re.search(r'<body[^>]*data-figures-loaded="(\d+)"', dom)
     assert match and match.group(1) == "2", dom[:500]
     assert "<script>alert(1)</script> ayo" not in dom.split("</head>", 1)[1]
+
+
+def test_report_in_english_on_request(full_model: Path, labelled: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r_en.html"
+    r = run_cli(
+        "evaluate", str(labelled), "-m", str(full_model), "--report", str(report), "--lang", "en"
+    )
+    assert r.returncode == 0, r.stderr
+    page = report.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "<h2>Headline figures</h2>" in page
+    assert "Angka utama" not in page

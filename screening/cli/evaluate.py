@@ -9,10 +9,18 @@ import typer
 
 from screening import paths
 from screening.bundle import write_json_atomic, write_text_atomic
-from screening.cli.options import Candidates, Threshold, lexicon_for_data, open_model
+from screening.cli.options import (
+    Candidates,
+    Lang,
+    LangOption,
+    Threshold,
+    lexicon_for_data,
+    open_model,
+)
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import paired_bootstrap_ap, worst_errors
+from screening.explain import reasons
 from screening.training import evaluate_frame
 
 
@@ -54,6 +62,7 @@ def command(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = Lang.id,
 ) -> None:
     """Evaluate a model on labelled posts: P/R/F1 at the threshold, AP, ROC AUC, Brier, ECE
     (before and after calibration), confusion matrix, per-category recall and category accuracy.
@@ -115,14 +124,21 @@ def command(
         typer.echo(f"reliability diagram written to {plot}")
     if report is not None:
         y = df["label"].to_numpy()
+        errors = worst_errors(df["text"].tolist(), y, ev.score, ev.figures["threshold"])
+        for item in errors["false_positives"] + errors["false_negatives"]:
+            row = item["index"]
+            lex = lexicon.get(str(df["file"].iloc[row])) if isinstance(lexicon, dict) else lexicon
+            terms = reasons(bundle.model, [item["text"]], lex)[0]
+            item["reasons"] = ", ".join(term for term, _ in terms)
         page = render_report(
             ev.figures,
             bundle.card,
-            worst_errors(df["text"].tolist(), y, ev.score, ev.figures["threshold"]),
+            errors,
             pr_figure(y, ev.score, {"threshold": ev.figures["threshold"]}),
             reliability_figure(
                 y, {"before calibration": ev.uncalibrated, "after calibration": ev.score}
             ),
+            lang=lang.value,
         )
         write_text_atomic(report, page)
         typer.echo(f"report written to {report}")
