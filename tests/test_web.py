@@ -159,6 +159,12 @@ def test_review_page_by_keys_and_buttons_with_undo_and_language(
         assert page.get_attribute("html", "lang") == "en"
         assert "Not partisan" in (page.text_content("#btn-not_partisan") or "")
         page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+        # the author's name filters the queue to that account's posts
+        name = page.text_content("#author")
+        page.click("#author")
+        page.wait_for_selector(f"text=only account {name}")
+        mine = {"budi_asn": 2, "siti": 1, "joko": 1}[name or ""]
+        assert f" of {mine} " in (page.text_content("#progress") or "")
         page.goto(f"{url}/?reviewer=ANI")  # resumes; the name's case does not matter
         assert "unggahan 4 dari 4" in page.content()
         browser.close()
