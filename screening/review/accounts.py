@@ -20,26 +20,31 @@ from collections.abc import Sequence
 import pandas as pd
 
 from screening.errors import ScreeningError
+from screening.i18n import t
 from screening.review.sheet import AUTHOR_COLUMNS, DATE_COLUMNS, LINK_COLUMNS
 
 STRONG = 0.9
 STRONG_FLAGS_HIGH = 3
 TOP_LINKS = 3
 PRIORITIES = ("tinggi", "sedang", "rendah", "-")
-PRIORITY_EN = {"tinggi": "high", "sedang": "medium", "rendah": "low", "-": "-"}
-# internal name -> (Indonesian header, English header)
+# English words of the priorities, and the table's headers in (Indonesian, English): from the
+# string catalogue (screening/resources/i18n.yaml, keys priority.* and account.*)
+PRIORITY_EN = {p: t(f"priority.{p}", "en") for p in PRIORITIES}
+FIELDS = (
+    "author",
+    "priority",
+    "posts",
+    "flagged",
+    "strong_flags",
+    "max_score",
+    "categories",
+    "flag_days",
+    "first_flagged",
+    "last_flagged",
+    "top_links",
+)
 HEADERS: dict[str, tuple[str, str]] = {
-    "author": ("akun", "author"),
-    "priority": ("prioritas", "priority"),
-    "posts": ("pos", "posts"),
-    "flagged": ("pos_ditandai", "flagged"),
-    "strong_flags": ("tanda_kuat", "strong_flags"),
-    "max_score": ("skor_tertinggi", "max_score"),
-    "categories": ("kategori", "categories"),
-    "flag_days": ("hari_ditandai", "flag_days"),
-    "first_flagged": ("pertama_ditandai", "first_flagged"),
-    "last_flagged": ("terakhir_ditandai", "last_flagged"),
-    "top_links": ("tautan_teratas", "top_links"),
+    f: (t(f"account.{f}", "id"), t(f"account.{f}", "en")) for f in FIELDS
 }
 
 

@@ -30,6 +30,7 @@ from screening.bundle import now_iso, sha256_file
 from screening.cells import xlsx_text
 from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
+from screening.i18n import t
 from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
 from screening.review.learn import interleave, learn_sample
 from screening.review.sheet import (
@@ -257,7 +258,7 @@ def write_queue(
     def write(tmp: Path) -> None:
         wb = Workbook()
         ws = wb.active
-        ws.title = "antrean" if lang == "id" else "queue"
+        ws.title = t("sheet.queue", lang)
         rows = [list(sheet.columns), *sheet.itertuples(index=False, name=None)]
         for row in rows:
             # XML cannot hold most control characters: show them as control pictures
@@ -280,8 +281,7 @@ def write_queue(
                 showInputMessage=True,
                 promptTitle=header(name, lang),
                 prompt=", ".join(options),
-                error=("pilih salah satu: " if lang == "id" else "choose one of: ")
-                + ", ".join(options),
+                error=t("sheet.choose_one", lang) + ", ".join(options),
             )
             dv.add(f"{letter}2:{letter}{max(n, 2)}")
             ws.add_data_validation(dv)
@@ -302,7 +302,7 @@ def write_queue(
         ws.freeze_panes = "C2"  # the id and the text stay in view
         ws.auto_filter.ref = ws.dimensions
         if accounts is not None and len(accounts):
-            acc = wb.create_sheet("akun" if lang == "id" else "accounts")
+            acc = wb.create_sheet(t("sheet.accounts", lang))
             for row in [list(accounts.columns), *accounts.itertuples(index=False, name=None)]:
                 acc.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
                 for c in acc[acc.max_row]:

@@ -4,7 +4,7 @@ Indonesian (default) or English, and reading either language back.
 Reviewers work left to right: the post (id, text), then what they fill (decision, category,
 note), then the evidence (reasons as terms only, link, author, date, score, the model's
 category), then the bookkeeping (sample, guidance, model version, threshold). Headers and
-decision values come from :mod:`screening.i18n`-style pairs below; :func:`normalise_sheet`
+decision values come from the string catalogue (:mod:`screening.i18n`); :func:`normalise_sheet`
 maps both languages back to the internal names, so `review import` reads any queue.
 """
 
@@ -15,31 +15,34 @@ import re
 import pandas as pd
 
 from screening.errors import ScreeningError
+from screening.i18n import t
 from screening.review.store import DECISIONS
 
-# internal name -> (Indonesian header, English header), in the order reviewers see them
+# the columns in the order reviewers see them; their headers (Indonesian, English) come from
+# the string catalogue (screening/resources/i18n.yaml, keys column.<name>)
+ORDER = (
+    "post_id",
+    "text",
+    "decision",
+    "reviewer_category",
+    "note",
+    "reasons",
+    "link",
+    "author",
+    "date",
+    "score",
+    "category",
+    "sample",
+    "guidance",
+    "model_version",
+    "threshold",
+)
 COLUMNS: dict[str, tuple[str, str]] = {
-    "post_id": ("id_pos", "post_id"),
-    "text": ("teks", "text"),
-    "decision": ("keputusan", "decision"),
-    "reviewer_category": ("kategori_peninjau", "reviewer_category"),
-    "note": ("catatan", "note"),
-    "reasons": ("alasan", "reasons"),
-    "link": ("tautan", "link"),
-    "author": ("akun", "author"),
-    "date": ("tanggal", "date"),
-    "score": ("skor", "score"),
-    "category": ("kategori_model", "category"),
-    "sample": ("sampel", "sample"),
-    "guidance": ("pedoman", "guidance"),
-    "model_version": ("versi_model", "model_version"),
-    "threshold": ("ambang", "threshold"),
+    name: (t(f"column.{name}", "id"), t(f"column.{name}", "en")) for name in ORDER
 }
-# decision value -> (Indonesian, English)
+# decision value -> (Indonesian, English), from the catalogue's decision.<value>
 DECISION_WORDS: dict[str, tuple[str, str]] = {
-    "partisan": ("partisan", "partisan"),
-    "not_partisan": ("tidak_partisan", "not_partisan"),
-    "unsure": ("ragu", "unsure"),
+    d: (t(f"decision.{d}", "id"), t(f"decision.{d}", "en")) for d in DECISIONS
 }
 LINK_COLUMNS = ("tweet_url", "url", "link", "permalink")
 AUTHOR_COLUMNS = ("username", "screen_name", "user", "author", "from.name")
