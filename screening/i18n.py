@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -24,3 +25,9 @@ def t(key: str, lang: str = "id", **values: Any) -> str:
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
     return catalogue()[key][lang].format(**values)
+
+
+def pairs(prefix: str, names: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``{name: (Indonesian, English)}`` for the catalogue keys ``<prefix>.<name>``: the
+    headers and words that are written in one language and read back in either."""
+    return {n: (t(f"{prefix}.{n}", "id"), t(f"{prefix}.{n}", "en")) for n in names}

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from screening.errors import ScreeningError
-from screening.i18n import t
+from screening.i18n import pairs, t
 from screening.review.sheet import AUTHOR_COLUMNS, DATE_COLUMNS, LINK_COLUMNS
 
 STRONG = 0.9
@@ -43,9 +43,7 @@ FIELDS = (
     "last_flagged",
     "top_links",
 )
-HEADERS: dict[str, tuple[str, str]] = {
-    f: (t(f"account.{f}", "id"), t(f"account.{f}", "en")) for f in FIELDS
-}
+HEADERS: dict[str, tuple[str, str]] = pairs("account", FIELDS)
 
 
 def author_column(columns: Sequence[str], chosen: str | None = None) -> str:

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from screening.errors import ScreeningError
-from screening.i18n import t
+from screening.i18n import pairs
 from screening.review.store import DECISIONS
 
 # the columns in the order reviewers see them; their headers (Indonesian, English) come from
@@ -37,13 +37,9 @@ ORDER = (
     "model_version",
     "threshold",
 )
-COLUMNS: dict[str, tuple[str, str]] = {
-    name: (t(f"column.{name}", "id"), t(f"column.{name}", "en")) for name in ORDER
-}
+COLUMNS: dict[str, tuple[str, str]] = pairs("column", ORDER)
 # decision value -> (Indonesian, English), from the catalogue's decision.<value>
-DECISION_WORDS: dict[str, tuple[str, str]] = {
-    d: (t(f"decision.{d}", "id"), t(f"decision.{d}", "en")) for d in DECISIONS
-}
+DECISION_WORDS: dict[str, tuple[str, str]] = pairs("decision", DECISIONS)
 LINK_COLUMNS = ("tweet_url", "url", "link", "permalink")
 AUTHOR_COLUMNS = ("username", "screen_name", "user", "author", "from.name")
 DATE_COLUMNS = ("created_at", "date", "time", "timestamp")
