@@ -29,6 +29,7 @@ Lookups go through dictionaries, so the cost per word does not grow with the lex
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -188,9 +189,6 @@ class TermMatcher:
         got = cache.get(word)
         if got is not None:
             return got
-        if len(cache) > _WORD_CACHE_LIMIT:
-            cache.clear()
-            self._hot.clear()
         key = term_key(word)
         run_words = max(self.first_words.get(key, 0), self.first_words.get(variant_key(key), 0))
         found = self._lookup(key)
@@ -208,6 +206,24 @@ class TermMatcher:
             self._hot.add(word)
         return got
 
+    def may_match(self, text: str) -> bool:
+        """Whether a word of ``text`` is a term, or starts one: False means :meth:`find`
+        finds nothing in any text made of ``text``'s words (the normaliser asks this once
+        per distinct word and skips the matcher for most posts)."""
+        if not self.keys:
+            return False
+        cache = self._word_cache
+        for w in _WORD.findall(text):
+            got = cache.get(w)
+            if got is None:
+                if len(cache) > _WORD_CACHE_LIMIT:
+                    cache.clear()
+                    self._hot.clear()
+                got = self._word(w)
+            if got[1] or got[2] is not None:
+                return True
+        return False
+
     # -- a whole text -------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """Every term in ``text`` (accents already stripped), weak ones included, left to
@@ -219,20 +235,32 @@ class TermMatcher:
         parts = _WORD.split(text)
         words = parts[1::2]
         cache = self._word_cache
-        for w in set(words).difference(cache):  # set operations run in C
+        new = set(words).difference(cache)  # set operations run in C
+        if len(cache) + len(new) > _WORD_CACHE_LIMIT:
+            # restart the cache before this post's words go in, never half-way through them:
+            # a restart in the middle forgot the post's earlier words, so a long run (one
+            # process, many words) missed a term that a shorter one found
+            cache.clear()
+            self._hot.clear()
+            new = set(words)
+        for w in new:
             self._word(w)
         if self._hot.isdisjoint(words):
             return []
-        infos = [cache[w] for w in words]
-        starts: list[int] = []
-        at = 0
-        for k, part in enumerate(parts):
-            if k % 2:
-                starts.append(at)
-            at += len(part)
+        infos = list(map(cache.__getitem__, words))
+        # where each word starts: running sums of the parts' lengths, taken at odd positions
+        starts = list(itertools.accumulate(map(len, parts), initial=0))[1::2]
+        hot = self._hot
+        # only a hot word (a term, or the start of one) can begin a match: jump between them
+        begins = [k for k, w in enumerate(words) if w in hot]
         out: list[Match] = []
         i, n = 0, len(words)
-        while i < n:
+        b = 0
+        while b < len(begins):
+            if begins[b] < i:
+                b += 1
+                continue
+            i = begins[b]
             hit: tuple[int, tuple[str, str, bool]] | None = None
             first, run_words, single = infos[i]
             if run_words:

@@ -132,3 +132,20 @@ def test_edit_distance_agrees_with_the_definition(a: str, b: str) -> None:
         return d[-1][-1]
 
     assert edit_distance_at_most_one(a, b) == (osa(a, b) <= 1)
+
+
+def test_a_cache_restart_never_loses_a_post_s_terms(monkeypatch: object) -> None:
+    """The word cache restarts when full; a restart while a post's words go in once made a
+    long single-process run miss a term that two workers (each with half the words) found."""
+    import screening.matcher as matcher
+
+    monkeypatch.setattr(matcher, "_WORD_CACHE_LIMIT", 8)  # type: ignore[attr-defined]
+    small = TermMatcher(["Anies Baswedan", "Firdaus Hasibuan"])
+    fresh = TermMatcher(["Anies Baswedan", "Firdaus Hasibuan"])
+    posts = [f"kata{i} lain{i} dukung Firdaus Hasibuan nomor {i} ya" for i in range(40)]
+    for post in posts:
+        got = [(m.start, m.end, m.key) for m in small.find(post)]
+        fresh._word_cache.clear()
+        fresh._hot.clear()
+        assert got == [(m.start, m.end, m.key) for m in fresh.find(post)], post
+        assert got, post
