@@ -43,6 +43,24 @@ pppk honorer atasan bawahan titipan bantuan bansos mutasi jabatan
 CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(_WORDS) + r")(?!\w)|[☝✌🤟]")
 
 
+CONTEXT_NONE, CONTEXT_FOUND, CONTEXT_MAYBE = 0, 1, 2
+# Vocabulary of two words: a match across whitespace ends in a piece that starts with one of
+# these ("pesta demokrasi", "salam 2", "orang kita").
+_SECOND_WORDS = re.compile(
+    "|".join(re.split(r" \??", w)[-1] for w in _WORDS if " " in w.replace(r"\s", ""))
+)
+
+
+def piece_level(piece: str) -> int:
+    """For a piece of text without whitespace: CONTEXT_FOUND when it holds election
+    vocabulary by itself, CONTEXT_MAYBE when it may end vocabulary of two words (the whole
+    text must then be searched), else CONTEXT_NONE. A text has election context exactly
+    when one of its pieces is FOUND, or one is MAYBE and the whole text matches."""
+    if CONTEXT.search(piece):
+        return CONTEXT_FOUND
+    return CONTEXT_MAYBE if _SECOND_WORDS.match(piece) else CONTEXT_NONE
+
+
 def has_election_context(normalized: str) -> bool:
     """True when the normalised post contains any election, candidate or politics vocabulary."""
     return CONTEXT.search(normalized) is not None

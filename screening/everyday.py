@@ -47,6 +47,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from screening import paths
 from screening.keys import split_words, strip_accents
 
@@ -82,7 +84,12 @@ def term_words(term: str) -> list[str]:
     return [w.casefold() for w in split_words(term)]
 
 
-@functools.cache
+# Bounded caches: scoring asks about every new spelling in a stream of posts, so an unbounded
+# cache would grow with the file; 65,536 words is a few MB.
+_WORD_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def zipf(word: str) -> float:
     # imported here: wordfreq loads its list (a few MB) on first use, only when needed
     import wordfreq
@@ -97,7 +104,7 @@ def _stemmer() -> object:
     return StemmerFactory().create_stemmer()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def is_dictionary_word(word: str) -> bool:
     """Whether a casefolded word is a KBBI root of PySastrawi's list, or stems to one."""
     if not word.isalpha():
@@ -205,10 +212,12 @@ def describe(term: str) -> Everyday:
     return Everyday(False, rarest, n, f"{w}: {why}, zipf {rarest:.2f}, {n} everyday posts", in_dict)
 
 
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def is_everyday(term: str) -> bool:
     """Whether ``term`` is an everyday word: a dictionary word written at wordfreq Zipf >=
     ZIPF_CUTOFF, or in >= MIN_EVERYDAY_POSTS bundled everyday posts; for several words, a
-    phrase found in that many everyday posts (see the module docstring)."""
+    phrase found in that many everyday posts (see the module docstring). Cached: typing
+    mentions asks this of every name-like word of every post with an election cue."""
     return describe(term).everyday
 
 
@@ -238,7 +247,15 @@ class EverydayUse:
         hits: Counter[str] = Counter()
         if self._regex is None:
             return hits
-        for text in texts:
-            if found := self._regex.findall(text):
-                hits.update(set(found))
+        texts = list(texts)
+        # one scan of all texts joined by "\n" (a non-word character, as the ends of a text
+        # are to the lookarounds; no term holds one), then each match's text by its offset:
+        # a regex call per text cost more than the scan
+        joined = "\n".join(texts)
+        ends = np.cumsum([len(t) + 1 for t in texts])
+        found = [(m.start(), m.group(1)) for m in self._regex.finditer(joined)]
+        if found:
+            which = np.searchsorted(ends, [at for at, _ in found], side="right")
+            posts = {(int(i), term) for i, (_, term) in zip(which, found, strict=True)}
+            hits.update(term for _, term in posts)
         return hits

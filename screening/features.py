@@ -32,9 +32,37 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
+from screening.context import (
+    CONTEXT_FOUND,
+    CONTEXT_MAYBE,
+    NoElectionContext,
+    has_election_context,
+    piece_level,
+)
+from screening.piece_table import PieceTable
+
 # Distinct words kept in a character cache; past this the cache restarts, so memory stays flat
 # on endless streams of new spellings (about 150 bytes a word, 8 MB when full).
 WORD_CACHE_LIMIT = 50_000
+
+
+class Pieces:
+    """A batch of n documents cut at whitespace, shared by the counters below.
+
+    ``lengths`` (n,) pieces per document; ``codes`` (total pieces,) each piece's index in
+    ``distinct`` (the batch's distinct pieces, in order of first appearance).
+    """
+
+    def __init__(self, docs: Sequence[str]) -> None:
+        per_doc = [d.split() for d in docs]
+        self.n_docs = len(per_doc)
+        self.lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=self.n_docs)
+        flat = np.array(list(chain.from_iterable(per_doc)), dtype=object)
+        if len(flat):
+            codes, distinct = pd.factorize(flat)
+            self.codes, self.distinct = codes.astype(np.int64), list(distinct)
+        else:
+            self.codes, self.distinct = np.zeros(0, np.int64), []
 
 
 def _tfidf(counts: sp.csr_matrix, vec: TfidfVectorizer) -> sp.csr_matrix:
@@ -71,11 +99,9 @@ class CharNgramCounter:
         ids = [vocab[g] for g in self._analyze(word) if g in vocab]
         return np.array(ids, dtype=np.int32).tobytes()
 
-    def counts(self, docs: Sequence[str]) -> sp.csr_matrix:
-        words_per_doc = [d.split() for d in docs]
-        lengths = np.fromiter(map(len, words_per_doc), dtype=np.int64, count=len(docs))
-        flat = np.array(list(chain.from_iterable(words_per_doc)), dtype=object)
-        codes, distinct = pd.factorize(flat) if len(flat) else (np.zeros(0, np.int64), [])
+    def counts(self, docs: Sequence[str] | Pieces) -> sp.csr_matrix:
+        pieces = docs if isinstance(docs, Pieces) else Pieces(docs)
+        lengths, codes, distinct = pieces.lengths, pieces.codes, pieces.distinct
         cache = self._cache
         if len(cache) > WORD_CACHE_LIMIT:
             cache.clear()
@@ -100,11 +126,11 @@ class CharNgramCounter:
                 codes,
                 np.concatenate([[0], np.cumsum(lengths)]),
             ),
-            shape=(len(docs), len(ids)),
+            shape=(pieces.n_docs, len(ids)),
         )
         return sp.csr_matrix(D @ W)
 
-    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, docs: Sequence[str] | Pieces) -> sp.csr_matrix:
         return _tfidf(self.counts(docs), self.vec)
 
 
@@ -121,6 +147,7 @@ class WordNgramCounter:
         self.n_features = len(vec.vocabulary_)
         self.min_n, self.max_n = vec.ngram_range
         self._findall = re.compile(vec.token_pattern).findall
+        self._ids = PieceTable(self._piece_ids, WORD_CACHE_LIMIT)  # piece -> its tokens' ids
         tokens = sorted({t for g in vec.vocabulary_ for t in g.split(" ")})
         self.token_id = {t: i for i, t in enumerate(tokens)}
         self.n_tokens = max(len(tokens), 1)
@@ -149,16 +176,33 @@ class WordNgramCounter:
         n_tokens = len({t for g in vec.vocabulary_ for t in g.split(" ")}) + 1
         return float(n_tokens) ** vec.ngram_range[1] < 2**62
 
-    def counts(self, docs: Sequence[str]) -> sp.csr_matrix:
-        toks = [self._findall(d) for d in docs]
-        lengths = np.fromiter(map(len, toks), dtype=np.int64, count=len(docs))
+    def _piece_ids(self, piece: str) -> np.ndarray:
         get = self.token_id.get
-        tid = np.fromiter(
-            (get(t, -1) for t in chain.from_iterable(toks)),
-            dtype=np.int64,
-            count=int(lengths.sum()),
-        )
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        return np.array([get(t, -1) for t in self._findall(piece)], dtype=np.int64)
+
+    def _token_ids(self, pieces: Pieces) -> tuple[np.ndarray, np.ndarray]:
+        """(token ids, document of each token) of the batch, in order. A token never
+        crosses whitespace, so a document's tokens are its pieces' tokens one after another:
+        each distinct piece is tokenised once (cached), and the batch's sequence is gathered
+        with NumPy."""
+        table = self._ids.filled(pieces.distinct)
+        per_piece = list(map(table.__getitem__, pieces.distinct))
+        size = np.fromiter(map(len, per_piece), dtype=np.int64, count=len(per_piece))
+        flat = np.concatenate(per_piece) if per_piece else np.zeros(0, np.int64)
+        offset = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+        occ_size = size[pieces.codes]
+        total = int(occ_size.sum())
+        # position k of the batch's tokens: its piece occurrence's offset in `flat` plus its
+        # place within that piece
+        first_of_occ = np.cumsum(occ_size) - occ_size
+        at = np.repeat(offset[pieces.codes] - first_of_occ, occ_size) + np.arange(total)
+        docs_of_piece = np.repeat(np.arange(pieces.n_docs, dtype=np.int64), pieces.lengths)
+        return flat[at], np.repeat(docs_of_piece, occ_size)
+
+    def counts(self, docs: Sequence[str] | Pieces) -> sp.csr_matrix:
+        pieces = docs if isinstance(docs, Pieces) else Pieces(docs)
+        n_docs = pieces.n_docs
+        tid, doc_of = self._token_ids(pieces)
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         for n in range(self.min_n, self.max_n + 1):
@@ -181,14 +225,42 @@ class WordNgramCounter:
         r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         return sp.csr_matrix(
-            (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(docs), self.n_features)
+            (np.ones(len(r), dtype=np.float32), (r, c)), shape=(n_docs, self.n_features)
         )
 
-    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, docs: Sequence[str] | Pieces) -> sp.csr_matrix:
         return _tfidf(self.counts(docs), self.vec)
 
 
+class FastContext:
+    """The no-election-context column of a fitted :class:`NoElectionContext`, read piece by
+    piece with a cache (see :func:`screening.context.piece_level`); equal to its
+    ``transform``."""
+
+    def __init__(self, part: NoElectionContext) -> None:
+        self.weight = part.weight
+        self._levels = PieceTable(piece_level, WORD_CACHE_LIMIT)
+
+    def transform(self, docs: Sequence[str], pieces: Pieces) -> sp.csr_matrix:
+        table = self._levels.filled(pieces.distinct)
+        known = np.fromiter(map(table.__getitem__, pieces.distinct), dtype=np.int8)
+        of_piece = known[pieces.codes]
+        ends = np.cumsum(pieces.lengths)
+        # the highest level of each document's pieces (a document without pieces: 0)
+        best = np.zeros(pieces.n_docs, dtype=np.int8)
+        has = pieces.lengths > 0
+        if len(of_piece):
+            best[has] = np.maximum.reduceat(of_piece, (ends - pieces.lengths)[has])
+        context = best == CONTEXT_FOUND
+        for i in np.flatnonzero(best == CONTEXT_MAYBE):
+            context[i] = has_election_context(docs[i])
+        col = np.where(context, 0.0, self.weight).astype(np.float32)
+        return sp.csr_matrix(col.reshape(-1, 1))
+
+
 def _fast_part(transformer: object) -> object:
+    if isinstance(transformer, NoElectionContext):
+        return FastContext(transformer)
     if isinstance(transformer, TfidfVectorizer) and not transformer.lowercase:
         if transformer.analyzer == "char_wb" and transformer.preprocessor is None:
             return CharNgramCounter(transformer)
@@ -210,6 +282,45 @@ class FastFeatures:
             raise ValueError("FastFeatures does not support transformer weights")
         self.parts = [_fast_part(t) for _, t in union.transformer_list if t != "drop"]
 
-    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, docs: Sequence[str], pieces: Pieces | None = None) -> sp.csr_matrix:
+        """``pieces``: ``Pieces(docs)`` when the caller has them (they are cut once)."""
         docs = list(docs)
-        return sp.hstack([p.transform(docs) for p in self.parts], format="csr")
+        if pieces is None:
+            pieces = Pieces(docs)
+        return hstack_rows([_transform(p, docs, pieces) for p in self.parts])
+
+
+def hstack_rows(blocks: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
+    """``scipy.sparse.hstack(blocks, format="csr")`` for CSR blocks of the same rows, with
+    the same arrays (each row: the blocks' entries one block after another), without the
+    round trip through COO that cost scipy 5 µs a post."""
+    n = blocks[0].shape[0]
+    lengths = [np.diff(b.indptr) for b in blocks]
+    row_len = np.sum(lengths, axis=0) if n else np.zeros(0, np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(row_len, out=indptr[1:])
+    nnz = int(indptr[-1])
+    data = np.empty(nnz, dtype=np.result_type(*[b.dtype for b in blocks]))
+    indices = np.empty(nnz, dtype=np.int64)
+    before = indptr[:-1].copy()  # where each row's next block goes
+    col = 0
+    for b, length in zip(blocks, lengths, strict=True):
+        rows = np.repeat(np.arange(n), length)
+        dest = before[rows] + (np.arange(len(rows)) - b.indptr[:-1][rows])
+        data[dest] = b.data
+        indices[dest] = b.indices + col
+        before += length
+        col += b.shape[1]
+    # scipy's choice: 32-bit indices while they fit
+    index_dtype = np.int32 if max(col, nnz) <= np.iinfo(np.int32).max else np.int64
+    return sp.csr_matrix(
+        (data, indices.astype(index_dtype), indptr.astype(index_dtype)), shape=(n, col)
+    )
+
+
+def _transform(part: object, docs: list[str], pieces: Pieces) -> sp.csr_matrix:
+    if isinstance(part, CharNgramCounter | WordNgramCounter):
+        return part.transform(pieces)
+    if isinstance(part, FastContext):
+        return part.transform(docs, pieces)
+    return part.transform(docs)  # type: ignore[attr-defined]

@@ -336,6 +336,11 @@ class CandidateLexicon:
             return []
         return self._matcher.find(strip_accents(text))
 
+    def may_match(self, text: str) -> bool:
+        """Whether a word of ``text`` (accents stripped) is a lexicon term or starts one;
+        False means :meth:`replace` leaves any text made of its words unchanged."""
+        return self._matcher is not None and self._matcher.may_match(text)
+
     def mentions(self, text: str) -> list[str]:
         """The lexicon terms found in ``text``, as written there (accents stripped)."""
         plain = strip_accents(text)

@@ -31,8 +31,8 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted
 
 from screening.context import NoElectionContext
-from screening.cues import has_cue
-from screening.features import FastFeatures
+from screening.cues import has_cue_each
+from screening.features import FastFeatures, Pieces
 from screening.guidance import CATEGORIES
 from screening.lexicon import CandidateLexicon
 from screening.nblr import NBLogisticRegression
@@ -245,14 +245,15 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
 
     def _featurize(
         self, X: Sequence[str], lexicon: CandidateLexicon | None
-    ) -> tuple[sp.csr_matrix, list[str]]:
+    ) -> tuple[sp.csr_matrix, list[str], Pieces]:
         fast = self.__dict__.get("_fast")
         if fast is None:
             fast = self._fast = FastFeatures(self.features_)
         # bundles pickled before the option existed lack the attribute: they were untyped
         typed = bool(self.__dict__.get("typed_mentions", False))
         texts = normalize_many(X, lexicon, typed=typed)
-        return fast.transform(texts), texts
+        pieces = Pieces(texts)  # cut at whitespace once: features and the gate read them
+        return fast.transform(texts, pieces), texts, pieces
 
     def feature_names(self) -> np.ndarray:
         """(n_features,) names: ``word__<n-gram>``, ``char__<n-gram>`` or ``context__...``."""
@@ -261,7 +262,9 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             names = self._feature_names = self.features_.get_feature_names_out()
         return names
 
-    def _gated(self, Z: sp.csr_matrix, texts: Sequence[str]) -> np.ndarray:
+    def _gated(
+        self, Z: sp.csr_matrix, texts: Sequence[str], pieces: Pieces | None = None
+    ) -> np.ndarray:
         """(n,) calibrated probability of label 1, scaled down for posts that do not speak
         of an election: ``context_gate`` when they have no election vocabulary at all,
         ``cue_gate`` when they have only broad vocabulary and no election cue (see the class
@@ -277,7 +280,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         else:
             no_context = np.zeros(len(score), dtype=bool)
         if cue_gate < 1.0:
-            no_cue = np.fromiter((not has_cue(t) for t in texts), dtype=bool, count=len(texts))
+            no_cue = ~has_cue_each(texts, Pieces(texts) if pieces is None else pieces)
             score = np.where(no_cue & ~no_context, score * cue_gate, score)
         return score
 
@@ -286,9 +289,9 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         1.0 (none), ``cue_gate`` (election vocabulary but no cue) or ``context_gate`` (no
         election vocabulary at all)."""
         check_is_fitted(self, "classifier_")
-        Z, texts = self._featurize(X, lexicon)
+        Z, texts, pieces = self._featurize(X, lexicon)
         raw = self.classifier_.predict_proba(Z)[:, 1]
-        gated = self._gated(Z, texts)
+        gated = self._gated(Z, texts, pieces)
         return np.divide(gated, raw, out=np.ones_like(raw), where=raw > 0)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -346,8 +349,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
 
     def screen(self, X: Sequence[str], lexicon: CandidateLexicon | None = None) -> Screened:
         """Score posts for the election whose ``lexicon`` is given (None: no candidate typing)."""
-        Z, texts = self._featurize(X, lexicon)
-        score = self._gated(Z, texts)
+        Z, texts, pieces = self._featurize(X, lexicon)
+        score = self._gated(Z, texts, pieces)
         cat_proba = self.category_model_.predict_proba(Z)
         best = cat_proba.argmax(axis=1)
         return Screened(

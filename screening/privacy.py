@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -28,8 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from screening.errors import ScreeningError
 
@@ -161,22 +160,24 @@ def unguard_cell(value: object) -> object:
     return value
 
 
-_TRIGGER_START = "^[" + re.escape("".join(_TRIGGERS)) + "]"
+_FIRST = operator.itemgetter(slice(0, 1))
+_TRIGGER_SET = frozenset(_TRIGGERS)
 
 
 def _starts_with_trigger(column: pd.Series) -> np.ndarray:
-    """(n,) bool: cells that are strings starting with a formula trigger, found by Arrow's
-    regex kernel (a Python-level check of every cell costs more than the rest of a write)."""
+    """(n,) bool: cells that are strings starting with a formula trigger. Each cell's first
+    character is looked up in a set by C-level maps (a Python-level check of every cell, or
+    a conversion to Arrow for its regex kernel, cost more than the rest of a write)."""
+    values = column.to_numpy(dtype=object)
     try:
-        arr = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all strings: check cell by cell
+        firsts = map(_FIRST, values)
+        return np.fromiter(map(_TRIGGER_SET.__contains__, firsts), dtype=bool, count=len(values))
+    except TypeError:  # not all strings (missing values): check cell by cell
         return np.fromiter(
-            (isinstance(v, str) and v.startswith(_TRIGGERS) for v in column),
+            (isinstance(v, str) and v.startswith(_TRIGGERS) for v in values),
             dtype=bool,
-            count=len(column),
+            count=len(values),
         )
-    hit = pc.match_substring_regex(arr, _TRIGGER_START)
-    return hit.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:

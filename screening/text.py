@@ -24,15 +24,18 @@ There is deliberately **no stopword removal** (the usual Indonesian lists delete
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA
 
-from screening.cues import has_cue
+from screening.cues import cue_level, has_cue, post_has_cue
 from screening.lexicon import EMPTY_LEXICON, CandidateLexicon, strip_accents
 from screening.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
+from screening.piece_table import PieceTable
 
 URL_TOKEN = "xurlx"
 MENTION_TOKEN = "xmentionx"
@@ -112,30 +115,98 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None, *, typed: b
     if not s:
         return ""
     lex = lexicon or EMPTY_LEXICON
-    s = unicodedata.normalize("NFKC", s)
-    s = _CONTROL.sub(" ", s)
-    # The "if" guards skip a regex pass when the text cannot match it (the pass would scan
-    # the whole post for nothing); they halve the time of this function on typical posts.
-    if _URL_HINT.search(s):
-        s = _URL.sub(f" {URL_TOKEN} ", s)
-    if "@" in s:
-        s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
-    s = strip_accents(s)
-    s = lex.replace(s)
+    # Steps 1-3a (before the lexicon), hashtags and words never cross whitespace, so they are
+    # worked out once per distinct token (_Tokens). Only the lexicon's matcher and the typing
+    # of mentions look across words: a post runs them when a token may hold a lexicon term
+    # ("hot") or, typed, when it has an election cue. Equal to the step-by-step pipeline on
+    # the whole post (tests/test_text.py keeps that pipeline and compares).
+    entries = _tokens_for(lex).entries(s.split())
+    hot = any(map(_HOT, entries))
     cue = False
-    if typed:
-        # one look for an election cue serves both typing steps (placeholders count as cues)
-        cue = has_cue(s)
-        s = type_mentions(s, cue)
-    if "#" in s:
-        s = _split_hashtags(s, lex)
-    s = " ".join(map(_normalize_word, s.split()))
+    if hot or typed:
+        raw = " ".join(map(_RAW, entries))
+        if typed and not hot:
+            cue = post_has_cue(raw, map(_CUE_LEVEL, entries))
+        if hot or cue:
+            s = lex.replace(raw) if hot else raw
+            if typed:
+                # one look for an election cue serves both typing steps (placeholders count)
+                if hot:
+                    cue = has_cue(s)
+                s = type_mentions(s, cue)
+            if "#" in s:
+                s = _split_hashtags(s, lex)
+            s = " ".join(map(_normalize_word, s.split()))
+        else:
+            s = " ".join(map(_OUT, entries))
+    else:
+        s = " ".join(map(_OUT, entries))
     if "no" in s and _DIGIT.search(s):
         s = _NO_NUMBER.sub("nomor ", s)
     s = " ".join(s.split())
     if typed:
         return type_ballot_numbers(s, cue)
     return drop_leading_zeros(s)
+
+
+def _before_lexicon(s: str) -> str:
+    """Steps 1-3a of one token (or post): NFKC, control characters, URLs, mentions, accents."""
+    s = unicodedata.normalize("NFKC", s)
+    s = _CONTROL.sub(" ", s)
+    # The "if" guards skip a regex pass when the text cannot match it (the pass would scan
+    # the whole text for nothing).
+    if _URL_HINT.search(s):
+        s = _URL.sub(f" {URL_TOKEN} ", s)
+    if "@" in s:
+        s = _MENTION.sub(f" {MENTION_TOKEN} ", s)
+    return strip_accents(s)
+
+
+# A token's entry: (after steps 1-3a, fully normalised when the post needs no step across
+# words, may hold a lexicon term, cue level); read with these getters, which run in C.
+_Entry = tuple[str, str, bool, int]
+_RAW, _OUT, _HOT, _CUE_LEVEL = (operator.itemgetter(i) for i in range(4))
+TOKEN_CACHE_LIMIT = 100_000
+
+
+class _Tokens:
+    """Entries of the distinct whitespace-separated tokens seen with one lexicon: at most
+    TOKEN_CACHE_LIMIT (about 30 MB)."""
+
+    def __init__(self, lexicon: CandidateLexicon) -> None:
+        self.lexicon = lexicon
+        self.table = PieceTable(self._entry, TOKEN_CACHE_LIMIT)
+
+    def entries(self, tokens: list[str]) -> list[_Entry]:
+        return list(map(self.table.filled(tokens).__getitem__, tokens))
+
+    def _entry(self, token: str) -> _Entry:
+        lex = self.lexicon
+        raw = _before_lexicon(token)
+        hot = lex.may_match(raw)
+        words = _split_hashtags(raw, lex) if "#" in raw else raw
+        return raw, " ".join(map(_normalize_word, words.split())), hot, cue_level(raw)
+
+
+_TOKENS: dict[int, tuple[weakref.ref[CandidateLexicon], _Tokens]] = {}
+
+
+def _forget(table: dict[int, object], key: int, _ref: object) -> None:
+    table.pop(key, None)
+
+
+def _tokens_for(lexicon: CandidateLexicon) -> _Tokens:
+    """The token table of ``lexicon`` (by identity: two lexicons that compare equal may match
+    by different rules); dropped when the lexicon is."""
+    key = id(lexicon)
+    got = _TOKENS.get(key)
+    if got is not None and got[0]() is lexicon:
+        return got[1]
+    tokens = _Tokens(lexicon)
+    # the callback holds the table itself: at interpreter exit the module's names are gone
+    forget = functools.partial(_forget, _TOKENS, key)
+    _TOKENS[key] = (weakref.ref(lexicon, forget), tokens)
+    return tokens
 
 
 @functools.lru_cache(maxsize=1 << 15)

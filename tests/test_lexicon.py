@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening import paths
 from screening.errors import ScreeningError
@@ -111,3 +113,27 @@ def test_strip_accents_removes_every_nonspacing_mark_and_nothing_else() -> None:
     assert any(ord(m) > 0xFFFF for m in marks)  # astral marks take a separate regex branch
     assert strip_accents("a" + "".join(marks) + "b😀𝄞") == "ab😀𝄞"
     assert strip_accents("Pemilú Kepala Daérah ☝️") == "Pemilu Kepala Daerah ☝"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["amin", "AMIN", "bisa", "#amin", "amin_", "aminnya", "ya", "\n", "é"]),
+            max_size=6,
+        ).map(" ".join),
+        max_size=8,
+    )
+)
+def test_everyday_use_counts_posts_as_one_scan_per_post_would(texts: list[str]) -> None:
+    """One scan of the chunk, attributed by offset, counts what a scan per post counts."""
+    from collections import Counter
+
+    from screening.everyday import EverydayUse
+
+    use = EverydayUse(["AMIN", "BISA", "Budi Santoso"])
+    assert use._regex is not None
+    expected: Counter[str] = Counter()
+    for t in texts:
+        expected.update(set(use._regex.findall(t)))
+    assert use.count(texts) == expected

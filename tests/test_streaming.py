@@ -126,6 +126,52 @@ def test_fast_features_equal_on_random_text(small_model: Path, texts: list[str])
     assert (fast != slow).nnz == 0
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    "pesta",
+                    "demokrasi",
+                    "salam",
+                    "2",
+                    "jari",
+                    "orang",
+                    "kita",
+                    "wali",
+                    "kota",
+                    "kotanya",
+                    "tim",
+                    "sukses",
+                    "xcalonx",
+                    "makan",
+                    "_",
+                    "!",
+                    "☝",
+                    "é",
+                    "a_b",
+                ]
+            ),
+            max_size=8,
+        ).map(" ".join),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([" ", "  ", "\t", "\n "]),
+)
+def test_fast_features_equal_on_raw_pieces(small_model: Path, texts: list[str], gap: str) -> None:
+    """Pieces cut at any whitespace, two-word election vocabulary across them (issue 17)."""
+    model = load_bundle(small_model).model
+    docs = [t.replace(" ", gap) for t in texts]
+    fast = FastFeatures(model.features_).transform(docs)
+    slow = model.features_.transform(docs)
+    assert fast.shape == slow.shape
+    assert (fast != slow).nnz == 0
+
+
 def test_duplicate_index_points_at_first_line_across_chunks() -> None:
     idx = DuplicateIndex()
     chunks = [(["x", "y", "x"], [2, 3, 4]), (["y", "z", "z", "x"], [5, 6, 9, 10])]

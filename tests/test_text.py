@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -83,3 +84,111 @@ def test_normalize_never_crashes_and_is_clean(text: str) -> None:
     assert out == out.strip()
     assert "  " not in out
     assert not re.search(r"[\x00-\x1f\x7f]", out)
+
+
+# -- the token-level path equals the step-by-step pipeline (issue 17) ----------------------
+
+
+def pipeline(text: str, lexicon: CandidateLexicon | None, typed: bool) -> str:
+    """The normalisation steps applied to the whole post in order, as before issue 17."""
+    from screening import text as t
+    from screening.cues import _CUE
+    from screening.lexicon import EMPTY_LEXICON, strip_accents
+    from screening.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
+
+    if not text:
+        return ""
+    lex = lexicon or EMPTY_LEXICON
+    s = unicodedata.normalize("NFKC", text)
+    s = t._CONTROL.sub(" ", s)
+    s = t._URL.sub(f" {t.URL_TOKEN} ", s)
+    s = t._MENTION.sub(f" {t.MENTION_TOKEN} ", s)
+    s = strip_accents(s)
+    s = lex.replace(s)
+    cue = False
+    if typed:
+        cue = _CUE.search(s.casefold()) is not None
+        s = type_mentions(s, cue)
+    s = t._split_hashtags(s, lex)
+    s = " ".join(map(t._normalize_word, s.split()))
+    s = t._NO_NUMBER.sub("nomor ", s)
+    s = " ".join(s.split())
+    return type_ballot_numbers(s, cue) if typed else drop_leading_zeros(s)
+
+
+PIPELINE_LEX = CandidateLexicon.from_dict(
+    {
+        "election": "Pilkada uji",
+        "candidates": [
+            {"number": 1, "names": ["Rina Wulandari", "AMIN"], "hashtags": ["#RinaMenang"]},
+            {"number": 2, "names": ["Budi Santoso", "Budi"], "taglines": ["Maju Bersama"]},
+        ],
+        "parties": ["Partai Maju"],
+    }
+)
+PIECES = [
+    "Rina",
+    "Wulandari",
+    "rinaa",
+    "AMIN",
+    "amin",
+    "Budi",
+    "Santoso",
+    "Pak",
+    "bu",
+    "cagub",
+    "ROMAD",
+    "Benny-Hindun",
+    "#RinaMenang",
+    "#Pilkada2024",
+    "coblos",
+    "no",
+    "no.",
+    "02",
+    "2",
+    "jari",
+    "✌️",
+    "👍🏽",
+    "https://x.co/a",
+    "@budi_s",
+    "yg",
+    "gk",
+    "bangettt",
+    "!!!",
+    "maju",
+    "bersama",
+    "é",
+    "Ｆｕｌｌ",
+    "\u00a0",
+    "\t",
+    "\n",
+    " ",
+    "  ",
+    "_",
+    "-",
+    "tim",
+    "sukses",
+    "kota",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join), st.booleans(), st.booleans())
+def test_the_token_path_equals_the_pipeline(text: str, typed: bool, with_lexicon: bool) -> None:
+    lex = PIPELINE_LEX if with_lexicon else None
+    assert normalize(text, lex, typed=typed) == pipeline(text, lex, typed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.booleans())
+def test_the_token_path_equals_the_pipeline_on_any_text(text: str, typed: bool) -> None:
+    assert normalize(text, PIPELINE_LEX, typed=typed) == pipeline(text, PIPELINE_LEX, typed)
+
+
+def test_a_full_token_table_restarts_between_posts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening import text as t
+
+    monkeypatch.setattr(t._tokens_for(PIPELINE_LEX).table, "limit", 5)
+    posts = [f"kata{i} dukung Rina Wulandari no {i % 3} ya #RinaMenang" for i in range(30)]
+    for post in posts:
+        assert normalize(post, PIPELINE_LEX, typed=True) == pipeline(post, PIPELINE_LEX, True)
