@@ -218,6 +218,13 @@ def is_everyday(term: str) -> bool:
     ZIPF_CUTOFF, or in >= MIN_EVERYDAY_POSTS bundled everyday posts; for several words, a
     phrase found in that many everyday posts (see the module docstring). Cached: typing
     mentions asks this of every name-like word of every post with an election cue."""
+    words = term_words(term)
+    if len(words) == 1:
+        # a rare word in few everyday posts is not everyday whatever the dictionary says:
+        # decide it without the stemmer, which costs half a millisecond a new word
+        w = words[0]
+        if zipf(w) < ZIPF_CUTOFF and _post_counts().get(w, 0) < MIN_EVERYDAY_POSTS:
+            return False
     return describe(term).everyday
 
 

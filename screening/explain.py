@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import scipy.sparse as sp
@@ -14,6 +15,7 @@ _READABLE = {token: f"[{kind.replace('_', ' ')}]" for kind, token in PLACEHOLDER
 _READABLE.update({"xhashtagx": "#", "xmentionx": "@user", "xurlx": "[link]"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # feature names repeat across flagged posts
 def readable(feature: str) -> str | None:
     """``word__ayo xcalonx`` → ``ayo [name]``; ``char__ cobl`` → ``…cobl…``; None for a
     character n-gram that is only a piece of a placeholder token (``char__onx``)."""

@@ -137,3 +137,17 @@ def test_everyday_use_counts_posts_as_one_scan_per_post_would(texts: list[str]) 
     for t in texts:
         expected.update(set(use._regex.findall(t)))
     assert use.count(texts) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(["amin", "bisa", "anies", "prabowo", "ganjar", "zzqx", "Pak Budi"]),
+        st.text(alphabet="abcdeiklmnoprstuy ", min_size=1, max_size=12),
+    )
+)
+def test_is_everyday_agrees_with_describe(term: str) -> None:
+    """The shortcut that skips the stemmer for rare words decides as describe() does."""
+    from screening import everyday
+
+    assert everyday.is_everyday(term) == everyday.describe(term).everyday
