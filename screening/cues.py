@@ -61,16 +61,14 @@ def has_cue(text: str) -> bool:
     word by word with a cache: it runs twice on every post (typing, then the gate), and the
     regex, which tries its whole alternation at every character, cost 7 µs a post.
     """
-    pieces = set(text.split())
-    return post_has_cue(text, map(_LEVELS.filled(pieces).__getitem__, pieces))
+    return post_has_cue(text, _LEVELS.lookup(list(set(text.split()))))
 
 
 def has_cue_each(texts: Sequence[str], pieces: Pieces) -> np.ndarray:
     """(n,) bool, :func:`has_cue` of each of n ``texts``, from ``pieces``, the texts already
     cut at whitespace (:class:`screening.features.Pieces`): the gate asks this of every
     scored post, whose pieces the features have just cut."""
-    table = _LEVELS.filled(pieces.distinct)
-    levels = np.fromiter(map(table.__getitem__, pieces.distinct), dtype=np.int8)[pieces.codes]
+    levels = np.array(_LEVELS.lookup(pieces.distinct), dtype=np.int8)[pieces.codes]
     out = np.zeros(len(texts), dtype=bool)
     maybe = np.zeros(len(texts), dtype=bool)
     has = pieces.lengths > 0

@@ -185,8 +185,7 @@ class WordNgramCounter:
         crosses whitespace, so a document's tokens are its pieces' tokens one after another:
         each distinct piece is tokenised once (cached), and the batch's sequence is gathered
         with NumPy."""
-        table = self._ids.filled(pieces.distinct)
-        per_piece = list(map(table.__getitem__, pieces.distinct))
+        per_piece = self._ids.lookup(pieces.distinct)
         size = np.fromiter(map(len, per_piece), dtype=np.int64, count=len(per_piece))
         flat = np.concatenate(per_piece) if per_piece else np.zeros(0, np.int64)
         offset = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
@@ -242,8 +241,7 @@ class FastContext:
         self._levels = PieceTable(piece_level, WORD_CACHE_LIMIT)
 
     def transform(self, docs: Sequence[str], pieces: Pieces) -> sp.csr_matrix:
-        table = self._levels.filled(pieces.distinct)
-        known = np.fromiter(map(table.__getitem__, pieces.distinct), dtype=np.int8)
+        known = np.array(self._levels.lookup(pieces.distinct), dtype=np.int8)
         of_piece = known[pieces.codes]
         ends = np.cumsum(pieces.lengths)
         # the highest level of each document's pieces (a document without pieces: 0)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ MIN_TYPO_LETTERS = 5
 # an everyday-word term counts when an election cue is at most this many words away
 CUE_WINDOW = 2
 _WORD_CACHE_LIMIT = 100_000
+_CACHE_LOCK = threading.Lock()  # guards every matcher's word cache (see find)
 
 
 @dataclass(frozen=True)
@@ -213,15 +215,16 @@ class TermMatcher:
         if not self.keys:
             return False
         cache = self._word_cache
-        for w in _WORD.findall(text):
-            got = cache.get(w)
-            if got is None:
-                if len(cache) > _WORD_CACHE_LIMIT:
-                    cache.clear()
-                    self._hot.clear()
-                got = self._word(w)
-            if got[1] or got[2] is not None:
-                return True
+        with _CACHE_LOCK:
+            for w in _WORD.findall(text):
+                got = cache.get(w)
+                if got is None:
+                    if len(cache) > _WORD_CACHE_LIMIT:
+                        cache.clear()
+                        self._hot.clear()
+                    got = self._word(w)
+                if got[1] or got[2] is not None:
+                    return True
         return False
 
     # -- a whole text -------------------------------------------------------------------
@@ -235,24 +238,27 @@ class TermMatcher:
         parts = _WORD.split(text)
         words = parts[1::2]
         cache = self._word_cache
-        new = set(words).difference(cache)  # set operations run in C
-        if len(cache) + len(new) > _WORD_CACHE_LIMIT:
-            # restart the cache before this post's words go in, never half-way through them:
-            # a restart in the middle forgot the post's earlier words, so a long run (one
-            # process, many words) missed a term that a shorter one found
-            cache.clear()
-            self._hot.clear()
-            new = set(words)
-        for w in new:
-            self._word(w)
-        if self._hot.isdisjoint(words):
-            return []
-        infos = list(map(cache.__getitem__, words))
+        # the caches are shared by the threads of a process (a Dask worker may run several):
+        # filling them and reading this post's words happen under one lock
+        with _CACHE_LOCK:
+            new = set(words).difference(cache)  # set operations run in C
+            if len(cache) + len(new) > _WORD_CACHE_LIMIT:
+                # restart the cache before this post's words go in, never half-way through
+                # them: a restart in the middle forgot the post's earlier words, so a long
+                # run (one process, many words) missed a term that a shorter one found
+                cache.clear()
+                self._hot.clear()
+                new = set(words)
+            for w in new:
+                self._word(w)
+            hot = self._hot
+            if hot.isdisjoint(words):
+                return []
+            infos = list(map(cache.__getitem__, words))
+            # only a hot word (a term, or the start of one) can begin a match
+            begins = [k for k, w in enumerate(words) if w in hot]
         # where each word starts: running sums of the parts' lengths, taken at odd positions
         starts = list(itertools.accumulate(map(len, parts), initial=0))[1::2]
-        hot = self._hot
-        # only a hot word (a term, or the start of one) can begin a match: jump between them
-        begins = [k for k, w in enumerate(words) if w in hot]
         out: list[Match] = []
         i, n = 0, len(words)
         b = 0

@@ -167,8 +167,7 @@ _FLAGS = PieceTable(_piece_flags, 100_000)
 
 def _flags(text: str) -> int:
     """The union of the :func:`_piece_flags` of ``text``'s pieces (cached per piece)."""
-    pieces = set(text.split())
-    return functools.reduce(operator.or_, map(_FLAGS.filled(pieces).__getitem__, pieces), 0)
+    return functools.reduce(operator.or_, _FLAGS.lookup(list(set(text.split()))), 0)
 
 
 def _acronym(m: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ on an endless stream of new spellings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -37,9 +37,22 @@ class PieceTable(Generic[V]):
                 table[piece] = compute(piece)
         return table
 
+    def lookup(self, pieces: Sequence[str]) -> list[V]:
+        """``[compute(p) for p in pieces]``, cached. Safe when threads share the table (a
+        Dask worker may run several): a piece another thread's restart removed is computed
+        again, never a KeyError."""
+        table = self.filled(pieces)
+        try:
+            return list(map(table.__getitem__, pieces))
+        except KeyError:
+            return [self.get(p) for p in pieces]
+
     def get(self, piece: str) -> V:
         """``compute(piece)``, cached."""
         got = self.table.get(piece)
         if got is None:
-            got = self.filled((piece,))[piece]
+            got = self.compute(piece)
+            if len(self.table) >= self.limit:
+                self.table.clear()
+            self.table[piece] = got
         return got

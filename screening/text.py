@@ -178,7 +178,7 @@ class _Tokens:
         self.table = PieceTable(self._entry, TOKEN_CACHE_LIMIT)
 
     def entries(self, tokens: list[str]) -> list[_Entry]:
-        return list(map(self.table.filled(tokens).__getitem__, tokens))
+        return self.table.lookup(tokens)
 
     def _entry(self, token: str) -> _Entry:
         lex = self.lexicon

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 import pytest
@@ -192,3 +193,31 @@ def test_a_full_token_table_restarts_between_posts(monkeypatch: pytest.MonkeyPat
     posts = [f"kata{i} dukung Rina Wulandari no {i % 3} ya #RinaMenang" for i in range(30)]
     for post in posts:
         assert normalize(post, PIPELINE_LEX, typed=True) == pipeline(post, PIPELINE_LEX, True)
+
+
+def test_threads_sharing_full_tables_get_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker may score in several threads of one process: the per-token tables and
+    the matcher's word cache restart under them without errors or lost terms."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import screening.matcher as matcher
+    from screening import cues, mentions
+    from screening import text as t
+
+    posts = [
+        f"kata{i} dukung Rina Wulandari no {i % 3} ya #RinaMenang Pak Budi{i % 7} AMIN coblos"
+        for i in range(400)
+    ]
+    expected = [pipeline(p, PIPELINE_LEX, True) for p in posts]
+    for table in (t._tokens_for(PIPELINE_LEX).table, cues._LEVELS, mentions._FLAGS):
+        monkeypatch.setattr(table, "limit", 7)
+    monkeypatch.setattr(matcher, "_WORD_CACHE_LIMIT", 7)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, so the races would show
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(3):
+                got = list(pool.map(lambda p: normalize(p, PIPELINE_LEX, typed=True), posts))
+                assert got == expected
+    finally:
+        sys.setswitchinterval(switch)
