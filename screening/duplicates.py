@@ -20,12 +20,13 @@ class TextCodes:
 
 def encode_texts(texts: list[str]) -> TextCodes:
     """Codes of n texts; identical texts share a code (exact string equality)."""
-    index: dict[str, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts)
-    )
-    first = np.unique(codes, return_index=True)[1] if len(codes) else np.zeros(0, np.int64)
-    return TextCodes(codes, list(index), first)
+    if not texts:
+        return TextCodes(np.zeros(0, np.int64), [], np.zeros(0, np.int64))
+    # pandas' hash table, in C: codes in order of first appearance, as a dict would give
+    codes, distinct = pd.factorize(np.array(texts, dtype=object))
+    codes = codes.astype(np.int64)
+    first = np.unique(codes, return_index=True)[1]
+    return TextCodes(codes, list(distinct), first)
 
 
 class DuplicateIndex:

