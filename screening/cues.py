@@ -68,14 +68,9 @@ def has_cue_each(texts: Sequence[str], pieces: Pieces) -> np.ndarray:
     """(n,) bool, :func:`has_cue` of each of n ``texts``, from ``pieces``, the texts already
     cut at whitespace (:class:`screening.features.Pieces`): the gate asks this of every
     scored post, whose pieces the features have just cut."""
-    levels = np.array(_LEVELS.lookup(pieces.distinct), dtype=np.int8)[pieces.codes]
-    out = np.zeros(len(texts), dtype=bool)
-    maybe = np.zeros(len(texts), dtype=bool)
-    has = pieces.lengths > 0
-    if len(levels):
-        starts = (np.cumsum(pieces.lengths) - pieces.lengths)[has]
-        out[has] = np.logical_or.reduceat(levels == CUE, starts)
-        maybe[has] = np.logical_or.reduceat(levels == MAYBE, starts)
+    levels = np.array(_LEVELS.lookup(pieces.distinct), dtype=np.int8)
+    out = pieces.per_doc(levels == CUE, np.logical_or, False)
+    maybe = pieces.per_doc(levels == MAYBE, np.logical_or, False)
     for i in np.flatnonzero(maybe & ~out):
         out[i] = _CUE.search(texts[i].casefold()) is not None
     return out

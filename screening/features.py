@@ -64,6 +64,17 @@ class Pieces:
         else:
             self.codes, self.distinct = np.zeros(0, np.int64), []
 
+    def per_doc(self, values: np.ndarray, ufunc: np.ufunc, empty: object) -> np.ndarray:
+        """(n,) ``ufunc`` reduced over each document's pieces, of ``values`` given per
+        distinct piece (``values[k]`` for ``distinct[k]``); ``empty`` for a document
+        without pieces. E.g. ``np.logical_or`` of a flag: does any piece have it."""
+        of_piece = values[self.codes]
+        out = np.full(self.n_docs, empty, dtype=of_piece.dtype)
+        has = self.lengths > 0
+        if len(of_piece):
+            out[has] = ufunc.reduceat(of_piece, (np.cumsum(self.lengths) - self.lengths)[has])
+        return out
+
 
 def _tfidf(counts: sp.csr_matrix, vec: TfidfVectorizer) -> sp.csr_matrix:
     """Apply the fitted vectoriser's tf-idf weighting to a count matrix, as scikit-learn does."""
@@ -242,13 +253,7 @@ class FastContext:
 
     def transform(self, docs: Sequence[str], pieces: Pieces) -> sp.csr_matrix:
         known = np.array(self._levels.lookup(pieces.distinct), dtype=np.int8)
-        of_piece = known[pieces.codes]
-        ends = np.cumsum(pieces.lengths)
-        # the highest level of each document's pieces (a document without pieces: 0)
-        best = np.zeros(pieces.n_docs, dtype=np.int8)
-        has = pieces.lengths > 0
-        if len(of_piece):
-            best[has] = np.maximum.reduceat(of_piece, (ends - pieces.lengths)[has])
+        best = pieces.per_doc(known, np.maximum, 0)  # FOUND beats NONE, MAYBE beats both
         context = best == CONTEXT_FOUND
         for i in np.flatnonzero(best == CONTEXT_MAYBE):
             context[i] = has_election_context(docs[i])

@@ -122,23 +122,18 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None, *, typed: b
     # the whole post (tests/test_text.py keeps that pipeline and compares).
     entries = _tokens_for(lex).entries(s.split())
     hot = any(map(_HOT, entries))
-    cue = False
-    if hot or typed:
-        raw = " ".join(map(_RAW, entries))
-        if typed and not hot:
-            cue = post_has_cue(raw, map(_CUE_LEVEL, entries))
-        if hot or cue:
-            s = lex.replace(raw) if hot else raw
-            if typed:
-                # one look for an election cue serves both typing steps (placeholders count)
-                if hot:
-                    cue = has_cue(s)
-                s = type_mentions(s, cue)
-            if "#" in s:
-                s = _split_hashtags(s, lex)
-            s = " ".join(map(_normalize_word, s.split()))
-        else:
-            s = " ".join(map(_OUT, entries))
+    raw = " ".join(map(_RAW, entries)) if hot or typed else ""
+    cue = typed and not hot and post_has_cue(raw, map(_CUE_LEVEL, entries))
+    if hot or cue:
+        s = lex.replace(raw) if hot else raw
+        if typed:
+            # one look for an election cue serves both typing steps (placeholders count)
+            if hot:
+                cue = has_cue(s)
+            s = type_mentions(s, cue)
+        if "#" in s:
+            s = _split_hashtags(s, lex)
+        s = " ".join(map(_normalize_word, s.split()))
     else:
         s = " ".join(map(_OUT, entries))
     if "no" in s and _DIGIT.search(s):
@@ -171,7 +166,7 @@ TOKEN_CACHE_LIMIT = 100_000
 
 class _Tokens:
     """Entries of the distinct whitespace-separated tokens seen with one lexicon: at most
-    TOKEN_CACHE_LIMIT (about 30 MB)."""
+    TOKEN_CACHE_LIMIT (about 25 MB when full)."""
 
     def __init__(self, lexicon: CandidateLexicon) -> None:
         self.lexicon = lexicon
