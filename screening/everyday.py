@@ -243,15 +243,19 @@ class EverydayUse:
             {w[0] for t in terms if len(w := term_words(t)) == 1 and not t.lstrip().startswith("#")}
         )
         self.terms: tuple[str, ...] = tuple(w for w in words if len(w) >= 2 and is_everyday(w))
-        alternation = "(" + "|".join(map(re.escape, self.terms)) + r")(?!\w)"
-        self._regex = re.compile(r"(?<![\w#])" + alternation) if self.terms else None
-        self._find = re.compile(alternation) if self.terms else None
+        # a term written as a word: not after a word character or '#' (checked in _scan),
+        # not before a word character
+        self._find = (
+            re.compile("(" + "|".join(map(re.escape, self.terms)) + r")(?!\w)")
+            if self.terms
+            else None
+        )
 
     def _scan(self, text: str) -> list[tuple[int, str]]:
-        """(offset, term) of each match of ``_regex`` in ``text``, as its finditer gives
-        them. The regex's leading lookbehind stops the engine from skipping ahead to a
-        term's first letters, so the scan runs a lookbehind-free copy and applies the
-        lookbehind here, resuming one character on from a rejected start."""
+        r"""(offset, term) of each term written as a word in ``text``, left to right, as
+        ``finditer`` of the regex with a leading ``(?<![\w#])`` gives them. That lookbehind
+        stops the engine from skipping ahead to a term's first letters, so it is applied
+        here instead, resuming one character on from a rejected start."""
         assert self._find is not None
         out: list[tuple[int, str]] = []
         search, at = self._find.search, 0
@@ -268,7 +272,7 @@ class EverydayUse:
     def count(self, texts: Iterable[str]) -> Counter[str]:
         """Per term, the number of ``texts`` that write it in lower case as a word."""
         hits: Counter[str] = Counter()
-        if self._regex is None:
+        if self._find is None:
             return hits
         texts = list(texts)
         # one scan of all texts joined by "\n" (a non-word character, as the ends of a text
