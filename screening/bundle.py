@@ -98,6 +98,11 @@ class Bundle:
     def threshold(self) -> float:
         return float(self.card["threshold"])
 
+    @property
+    def model_file(self) -> Path:
+        """The model file the card names (``load_bundle`` checked it and its sha256)."""
+        return self.path / str(self.card.get("model_file", MODEL_FILE))
+
 
 def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path) -> Path:
     """Write ``model.joblib`` and ``card.json`` (with the model's sha256) to ``out_dir``.

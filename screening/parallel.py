@@ -23,7 +23,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
@@ -76,19 +76,36 @@ def deferred_signals(signals: Iterable[int]) -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _start_forkserver() -> None:
+@contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` set in os.environ inside the block only (a process started in it inherits
+    them)."""
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _start_forkserver(env: Mapping[str, str]) -> None:
     """Start multiprocessing's resource tracker and forkserver (unless running) with the
     terminal's SIGINT and SIGHUP blocked: a blocked mask is inherited by the forkserver and
     every worker it forks, so Ctrl-C or a closed terminal, which signal the whole process
     group, reach only the calling process, which stops them (SIGTERM stays unblocked: the
     pool ends workers with it). The tracker is started on its own because starting it
-    unblocks SIGINT in the calling thread."""
+    unblocks SIGINT in the calling thread. A forkserver started here sees ``env`` in its
+    environment while it imports its preload modules."""
     from multiprocessing import forkserver, resource_tracker
 
     terminal = [s for s in STOP_SIGNALS if s != signal.SIGTERM]
     with deferred_signals(terminal):
         resource_tracker.ensure_running()
-    with deferred_signals(terminal):
+    with deferred_signals(terminal), _environment(env):
         forkserver.ensure_running()
 
 
@@ -145,12 +162,19 @@ def ordered_map(
     state: Any,
     items: Iterable[tuple[M, P]],
     jobs: int = 1,
+    *,
+    preload: Sequence[str] = (),
+    preload_env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[M, R]]:
     """Yield ``(meta, func(state, payload))`` for each ``(meta, payload)``, in order.
 
     ``func`` must be a module-level function and ``state`` picklable: each worker receives
     ``state`` once. ``meta`` stays in this process (use it for whatever is not needed by the
     worker). Exceptions from a worker are raised here, at the item that failed.
+
+    ``preload``: modules the forkserver imports, in order, when this call starts it (workers
+    forked from it share their pages), with ``preload_env`` in its environment. A forkserver
+    already running, started by an earlier call of this process, is used as it is.
     """
     it = iter(items)
     head = list(itertools.islice(it, 2))
@@ -161,8 +185,8 @@ def ordered_map(
     # forkserver: workers fork from a clean server process, never from this one (which may
     # run a progress-bar thread; forking a threaded process can deadlock)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["screening.scoring"])
-    _start_forkserver()
+    ctx.set_forkserver_preload(list(preload))
+    _start_forkserver(preload_env or {})
     # the workers' lifeline: they hold the read end; the write end stays in this process only
     child_end, parent_end = ctx.Pipe(duplex=False)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(state, child_end))

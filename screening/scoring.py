@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
 from screening.explain import reason_text, reasons
 from screening.guidance import Guidance, load_guidance
+from screening.heap import release_free_memory
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.parallel import ordered_map
@@ -47,7 +49,11 @@ from screening.readers import (
     find_text_column,
     open_table,
 )
+from screening.shared_model import ENV as SHARED_MODEL_ENV
+from screening.shared_model import ModelFile, model_for
 from screening.writers import RejectsWriter, TableWriter, check_target
+
+M = TypeVar("M")
 
 OUTPUT_COLUMNS = (
     "score",
@@ -113,7 +119,9 @@ class ScoredTexts:
 class PostScorer:
     """Everything one process needs to score posts: model, lexicon, threshold, guidance.
 
-    Picklable, so worker processes and Dask workers receive it once and keep it.
+    Picklable, so worker processes and Dask workers receive it once and keep it. A scorer
+    made by :meth:`for_workers` pickles a reference to its model's file instead of the model
+    (see :mod:`screening.shared_model`).
     """
 
     def __init__(
@@ -122,11 +130,32 @@ class PostScorer:
         lexicon: CandidateLexicon | None,
         threshold: float,
         guidance: Guidance | None = None,
+        *,
+        model_file: ModelFile | None = None,
     ) -> None:
         self.model = model
         self.lexicon = lexicon
         self.threshold = float(threshold)
         self.guidance = guidance if guidance is not None else load_guidance(GUIDANCE)
+        self.model_file = model_file
+
+    def for_workers(self, model_file: ModelFile) -> PostScorer:
+        """This scorer, pickled with ``model_file`` (the file ``self.model`` was loaded from)
+        in place of the model: local workers then share the forkserver's copy."""
+        return PostScorer(
+            self.model, self.lexicon, self.threshold, self.guidance, model_file=model_file
+        )
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        if self.model_file is not None:
+            state["model"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        if self.model is None and self.model_file is not None:
+            self.model = model_for(self.model_file)
 
     def score(self, texts: list[str]) -> ScoredTexts:
         """Score n texts (each scored on its own; pass distinct texts to save work)."""
@@ -160,7 +189,30 @@ class PostScorer:
 
 
 def _score_texts(scorer: PostScorer, texts: list[str]) -> ScoredTexts:
-    return scorer.score(texts)
+    scored = scorer.score(texts)
+    release_free_memory()  # a worker lives for the whole run: keep it at its live size
+    return scored
+
+
+# what the workers' forkserver imports before forking them: the scoring code, then the model
+# (screening.shared_model), so that the workers share both
+_WORKER_PRELOAD = ("screening.scoring", "screening.forkserver_preload")
+
+
+def _scored_chunks(
+    scorer: PostScorer, bundle: Bundle, chunks: Iterator[tuple[M, list[str]]], jobs: int
+) -> Iterator[tuple[M, ScoredTexts]]:
+    """``(meta, scores of texts)`` for each ``(meta, texts)`` of ``chunks``, in order, scored
+    by ``jobs`` processes sharing one copy of ``bundle``'s model."""
+    shared = ModelFile(str(bundle.model_file.resolve()), str(bundle.card["model_sha256"]))
+    return ordered_map(
+        _score_texts,
+        scorer.for_workers(shared) if jobs > 1 else scorer,
+        chunks,
+        jobs,
+        preload=_WORKER_PRELOAD,
+        preload_env={SHARED_MODEL_ENV: shared.to_env()},
+    )
 
 
 def unclash(columns: list[str], reserved: Collection[str]) -> dict[str, str]:
@@ -396,7 +448,7 @@ def score_file(
         RejectsWriter(rej_path, force) as rejects_out,
         RowProgress(stream.size, enabled=progress) as bar,
         # closed here, not when garbage-collected: a run that stops stops its workers first
-        closing(ordered_map(_score_texts, scorer, prepared(), jobs)) as results,
+        closing(_scored_chunks(scorer, bundle, prepared(), jobs)) as results,
     ):
         for meta, scored in results:
             out = assemble(meta.frame, meta.texts, scored, meta.first_line)
@@ -417,6 +469,7 @@ def score_file(
             by_category.update(out.loc[out["flagged"], "category"])
             reject_reasons.update(r.reason.split(":")[0] for r in rejects)
             bar.update(meta.rows_in, meta.position)
+            release_free_memory()
     summary.by_category = dict(by_category.most_common())
     summary.everyday_use = dict(everyday_use.most_common())
     summary.reject_reasons = dict(reject_reasons.most_common())
