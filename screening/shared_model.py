@@ -71,7 +71,11 @@ def preload_from_env() -> None:
         try:
             ref = ModelFile.from_env(value)
             if Path(ref.path).is_file():
-                model_for(ref)
+                model = model_for(ref)
+                # what the model builds on first use (fast features, feature names for
+                # reasons) is built here, so the workers share it too
+                model.featurize(["siap"], None)
+                model.feature_names()
         # the forkserver stops if an import raises anything but ImportError; a worker then
         # loads the model itself (and reports any problem with it)
         except Exception:

@@ -51,9 +51,7 @@ def test_a_scorer_for_workers_pickles_a_reference_and_scores_the_same(small_mode
     assert pickle.loads(light).model is again.model
 
 
-def test_a_model_file_changed_after_loading_is_refused(
-    small_model: Path, tmp_path: Path
-) -> None:
+def test_a_model_file_changed_after_loading_is_refused(small_model: Path, tmp_path: Path) -> None:
     copy = tmp_path / "model"
     shutil.copytree(small_model, copy)
     bundle = load_bundle(copy)
@@ -73,6 +71,8 @@ def test_preloading_loads_the_named_model_and_freezes_the_collector(
     try:
         shared_model.preload_from_env()
         assert ref in shared_model._LOADED
+        # built before the workers fork, so that they share it
+        assert "_fast" in vars(shared_model._LOADED[ref])
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
