@@ -14,17 +14,19 @@ import os
 import platform
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import joblib
+from typing import TYPE_CHECKING, Any
 
 from screening.errors import ScreeningError
 from screening.io import _umask, atomic_write
-from screening.model import PartisanModel
 from screening.schema import check_card
+
+if TYPE_CHECKING:
+    # imported when a model is loaded or saved: a process that only reads and writes files
+    # (the reading process of `score --jobs N`) then never imports scikit-learn
+    from screening.model import PartisanModel
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
@@ -53,6 +55,7 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
 
 
 def library_versions() -> dict[str, str]:
+    import joblib
     import numpy
     import pandas
     import scipy
@@ -88,11 +91,19 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 @dataclass
 class Bundle:
-    """A loaded model with its card (a dict, as stored in card.json)."""
+    """A model bundle's card (a dict, as stored in card.json) and its model, which is
+    unpickled on first use of :attr:`model` (see :func:`load_bundle`)."""
 
-    model: PartisanModel
     card: dict[str, Any]
     path: Path
+    loaded: PartisanModel | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def model(self) -> PartisanModel:
+        """The fitted model; loading it checks the file's sha256 against the card again."""
+        if self.loaded is None:
+            self.loaded = load_model_file(self.model_file, str(self.card["model_sha256"]))
+        return self.loaded
 
     @property
     def threshold(self) -> float:
@@ -114,6 +125,8 @@ def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a bundle is meant to be shared
+    import joblib
+
     try:
         joblib.dump(model, tmp / MODEL_FILE, compress=3)
         card = {
@@ -184,18 +197,23 @@ def _model_path(model_dir: Path, card: dict[str, Any]) -> Path:
     return path
 
 
-def load_bundle(model_dir: str | Path) -> Bundle:
-    """Check the card, that its model file is a plain file in ``model_dir`` and that the
-    file's sha256 matches the card, then load it."""
-    d = Path(model_dir)
-    card = read_card(d)
-    model_path = _model_path(d, card)
+def _check_digest(model_path: Path, expected: str) -> None:
     digest = sha256_file(model_path)
-    if digest != card["model_sha256"]:
+    if digest != expected:
         raise ScreeningError(
             f"{model_path}: sha256 {digest[:12]}... does not match the card "
-            f"({str(card['model_sha256'])[:12]}...); refusing to load a modified or foreign model"
+            f"({expected[:12]}...); refusing to load a modified or foreign model"
         )
+
+
+def load_model_file(model_path: Path, sha256: str) -> PartisanModel:
+    """Unpickle a model file, refused (ScreeningError) unless its sha256 is ``sha256`` and it
+    holds a screening model."""
+    import joblib
+
+    from screening.model import PartisanModel
+
+    _check_digest(model_path, sha256)
     try:
         model = joblib.load(model_path)
     except Exception as exc:  # a corrupt pickle can raise almost anything
@@ -204,7 +222,22 @@ def load_bundle(model_dir: str | Path) -> Bundle:
         ) from exc
     if not isinstance(model, PartisanModel):
         raise ScreeningError(f"{model_path}: not a screening model")
-    return Bundle(model=model, card=card, path=d)
+    return model
+
+
+def load_bundle(model_dir: str | Path, *, lazy: bool = False) -> Bundle:
+    """Check the card, that its model file is a plain file in ``model_dir`` and that the
+    file's sha256 matches the card, then load the model; with ``lazy``, the model is loaded
+    on first use of ``Bundle.model`` instead (a process that only needs the card and the
+    file's name, such as the reading process of ``score --jobs N``, never loads it)."""
+    d = Path(model_dir)
+    card = read_card(d)
+    model_path = _model_path(d, card)
+    _check_digest(model_path, str(card["model_sha256"]))
+    bundle = Bundle(card=card, path=d)
+    if not lazy:
+        bundle.loaded = load_model_file(model_path, str(card["model_sha256"]))
+    return bundle
 
 
 def apply_threshold(

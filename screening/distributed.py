@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,13 +43,15 @@ from screening.provenance import Provenance, sidecar_for, write_sidecar
 from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
 from screening.scoring import (
     OUTPUT_COLUMNS,
-    PostScorer,
     lexicon_names,
     output_names,
     score_partition,
     unclash,
 )
 from screening.writers import check_target, same_file
+
+if TYPE_CHECKING:
+    from screening.post_scorer import PostScorer
 
 SOURCE_COL = "source_file"
 # the columns this engine adds to the scored rows (besides scoring.OUTPUT_COLUMNS)
@@ -289,6 +291,8 @@ def score_dask(
     require_dask()
     import dask
     import dask.dataframe as dd
+
+    from screening.post_scorer import PostScorer
 
     start = time.perf_counter()
     files = check_paths(inputs, output_dir, force)

@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,13 +31,9 @@ from screening.bundle import Bundle
 from screening.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
-from screening.explain import reason_text, reasons
-from screening.guidance import Guidance, load_guidance
 from screening.heap import release_free_memory
 from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
 from screening.parallel import ordered_map
-from screening.paths import GUIDANCE
 from screening.privacy import author_like_left, pseudonymize
 from screening.progress import RowProgress
 from screening.provenance import Provenance, sidecar_for, write_sidecar
@@ -50,10 +46,21 @@ from screening.readers import (
     open_table,
 )
 from screening.shared_model import ENV as SHARED_MODEL_ENV
-from screening.shared_model import ModelFile, model_for
+from screening.shared_model import ModelFile, SharedScorer
 from screening.writers import RejectsWriter, TableWriter, check_target
 
+if TYPE_CHECKING:
+    from screening.post_scorer import PostScorer, ScoredTexts
+
 M = TypeVar("M")
+
+
+class Scorer(Protocol):
+    """What scores a chunk's distinct texts: a :class:`~screening.post_scorer.PostScorer`, or
+    a :class:`~screening.shared_model.SharedScorer` that makes one where it runs."""
+
+    def score(self, texts: list[str]) -> ScoredTexts: ...
+
 
 OUTPUT_COLUMNS = (
     "score",
@@ -103,92 +110,7 @@ class ScoreSummary:
     provenance: str = ""
 
 
-@dataclass(frozen=True)
-class ScoredTexts:
-    """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
-    bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
-    decimals, ``reasons`` (n,) str, empty unless flagged."""
-
-    score: np.ndarray
-    flagged: np.ndarray
-    category: np.ndarray
-    category_score: np.ndarray
-    reasons: np.ndarray
-
-
-class PostScorer:
-    """Everything one process needs to score posts: model, lexicon, threshold, guidance.
-
-    Picklable, so worker processes and Dask workers receive it once and keep it. A scorer
-    made by :meth:`for_workers` pickles a reference to its model's file instead of the model
-    (see :mod:`screening.shared_model`).
-    """
-
-    def __init__(
-        self,
-        model: PartisanModel,
-        lexicon: CandidateLexicon | None,
-        threshold: float,
-        guidance: Guidance | None = None,
-        *,
-        model_file: ModelFile | None = None,
-    ) -> None:
-        self.model = model
-        self.lexicon = lexicon
-        self.threshold = float(threshold)
-        self.guidance = guidance if guidance is not None else load_guidance(GUIDANCE)
-        self.model_file = model_file
-
-    def for_workers(self, model_file: ModelFile) -> PostScorer:
-        """This scorer, pickled with ``model_file`` (the file ``self.model`` was loaded from)
-        in place of the model: local workers then share the forkserver's copy."""
-        return PostScorer(
-            self.model, self.lexicon, self.threshold, self.guidance, model_file=model_file
-        )
-
-    def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        if self.model_file is not None:
-            state["model"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        if self.model is None and self.model_file is not None:
-            self.model = model_for(self.model_file)
-
-    def score(self, texts: list[str]) -> ScoredTexts:
-        """Score n texts (each scored on its own; pass distinct texts to save work)."""
-        if not texts:
-            empty = np.array([], dtype=object)
-            return ScoredTexts(np.array([]), np.array([], dtype=bool), empty, np.array([]), empty)
-        screened = self.model.screen(texts, self.lexicon)
-        score = np.round(screened.score.astype(np.float64), 6)
-        flagged = score >= self.threshold
-        why = np.full(len(texts), "", dtype=object)
-        rows = np.flatnonzero(flagged)
-        if len(rows):
-            assert screened.features is not None
-            terms = reasons(
-                self.model,
-                [texts[i] for i in rows],
-                self.lexicon,
-                features=screened.features[rows],
-            )
-            why[rows] = [
-                reason_text(t, c, self.guidance)
-                for t, c in zip(terms, screened.category[rows], strict=True)
-            ]
-        return ScoredTexts(
-            score,
-            flagged,
-            np.asarray(screened.category, dtype=object),
-            np.round(screened.category_score.astype(np.float64), 4),
-            why,
-        )
-
-
-def _score_texts(scorer: PostScorer, texts: list[str]) -> ScoredTexts:
+def _score_texts(scorer: Scorer, texts: list[str]) -> ScoredTexts:
     scored = scorer.score(texts)
     release_free_memory()  # a worker lives for the whole run: keep it at its live size
     return scored
@@ -196,23 +118,29 @@ def _score_texts(scorer: PostScorer, texts: list[str]) -> ScoredTexts:
 
 # what the workers' forkserver imports before forking them: the scoring code, then the model
 # (screening.shared_model), so that the workers share both
-_WORKER_PRELOAD = ("screening.scoring", "screening.forkserver_preload")
+_WORKER_PRELOAD = ("screening.scoring", "screening.post_scorer", "screening.forkserver_preload")
 
 
 def _scored_chunks(
-    scorer: PostScorer, bundle: Bundle, chunks: Iterator[tuple[M, list[str]]], jobs: int
+    bundle: Bundle,
+    lexicon: CandidateLexicon | None,
+    threshold: float,
+    chunks: Iterator[tuple[M, list[str]]],
+    jobs: int,
 ) -> Iterator[tuple[M, ScoredTexts]]:
     """``(meta, scores of texts)`` for each ``(meta, texts)`` of ``chunks``, in order, scored
-    by ``jobs`` processes sharing one copy of ``bundle``'s model."""
-    shared = ModelFile(str(bundle.model_file.resolve()), str(bundle.card["model_sha256"]))
-    return ordered_map(
-        _score_texts,
-        scorer.for_workers(shared) if jobs > 1 else scorer,
-        chunks,
-        jobs,
-        preload=_WORKER_PRELOAD,
-        preload_env={SHARED_MODEL_ENV: shared.to_env()},
-    )
+    with ``bundle``'s model by ``jobs`` processes. With several, this process never loads the
+    model (nor imports scikit-learn): the workers share the copy their forkserver loaded."""
+    scorer: Scorer
+    if jobs > 1:
+        shared = ModelFile(str(bundle.model_file.resolve()), str(bundle.card["model_sha256"]))
+        scorer = SharedScorer(shared, lexicon, threshold)
+        env = {SHARED_MODEL_ENV: shared.to_env()}
+    else:
+        from screening.post_scorer import PostScorer
+
+        scorer, env = PostScorer(bundle.model, lexicon, threshold), {}
+    return ordered_map(_score_texts, scorer, chunks, jobs, preload=_WORKER_PRELOAD, preload_env=env)
 
 
 def unclash(columns: list[str], reserved: Collection[str]) -> dict[str, str]:
@@ -403,7 +331,6 @@ def score_file(
     sheet_col = stream.columns[0] if len(stream.sheets) > 1 else None
     col = find_text_column(stream.columns, text_col)
     clash, col = output_names(stream.columns, col)
-    scorer = PostScorer(bundle.model, lexicon, thr)
     duplicates = DuplicateIndex()
     rej_path = rejects_path_for(output_path)
     summary = ScoreSummary(
@@ -448,7 +375,7 @@ def score_file(
         RejectsWriter(rej_path, force) as rejects_out,
         RowProgress(stream.size, enabled=progress) as bar,
         # closed here, not when garbage-collected: a run that stops stops its workers first
-        closing(_scored_chunks(scorer, bundle, prepared(), jobs)) as results,
+        closing(_scored_chunks(bundle, lexicon, thr, prepared(), jobs)) as results,
     ):
         for meta, scored in results:
             out = assemble(meta.frame, meta.texts, scored, meta.first_line)

@@ -6,10 +6,10 @@ named by the :data:`ENV` variable (set only for that start), and then freezes th
 collector's view of everything loaded so far (``gc.freeze``). A worker forked afterwards
 reads the code and the model through shared copy-on-write pages: the collector never walks
 those objects, so it does not copy them into each worker (``make bench-rss`` measures the
-tree). A scorer sent to workers carries only a :class:`ModelFile` reference
-(:meth:`screening.scoring.PostScorer.for_workers`); :func:`model_for` resolves it to the
-preloaded model, or, when the forkserver was started earlier for another model, loads the
-file in that worker after checking its sha256.
+tree). The workers receive a :class:`SharedScorer`, which carries only a :class:`ModelFile`
+reference; :func:`model_for` resolves it to the preloaded model, or, when the forkserver was
+started earlier for another model, loads the file in that worker after checking its sha256.
+The reading process never loads the model, nor imports scikit-learn.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from __future__ import annotations
 import gc
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import joblib
+from screening.bundle import load_model_file
+from screening.lexicon import CandidateLexicon
 
-from screening.bundle import sha256_file
-from screening.errors import ScreeningError
-from screening.model import PartisanModel
+if TYPE_CHECKING:
+    from screening.model import PartisanModel
+    from screening.post_scorer import PostScorer, ScoredTexts
 
 ENV = "SCREENING_SHARED_MODEL"
 
@@ -53,14 +55,31 @@ def model_for(ref: ModelFile) -> PartisanModel:
     already loaded, else the file, refused (ScreeningError) unless its sha256 still matches."""
     got = _LOADED.get(ref)
     if got is None:
-        digest = sha256_file(ref.path)
-        if digest != ref.sha256:
-            raise ScreeningError(f"{ref.path}: model file changed while scoring; run again")
-        model = joblib.load(ref.path)
-        if not isinstance(model, PartisanModel):
-            raise ScreeningError(f"{ref.path}: not a screening model")
-        got = _LOADED[ref] = model
+        got = _LOADED[ref] = load_model_file(Path(ref.path), ref.sha256)
     return got
+
+
+@dataclass
+class SharedScorer:
+    """Scores like a :class:`~screening.post_scorer.PostScorer` of ``model_file``'s model,
+    made on first use in the process that scores; pickled, it is only the reference, the
+    lexicon and the threshold (the state local workers receive)."""
+
+    model_file: ModelFile
+    lexicon: CandidateLexicon | None
+    threshold: float
+    scorer: PostScorer | None = field(default=None, repr=False, compare=False)
+
+    def score(self, texts: list[str]) -> ScoredTexts:
+        if self.scorer is None:
+            from screening.post_scorer import PostScorer
+
+            model = model_for(self.model_file)
+            self.scorer = PostScorer(model, self.lexicon, self.threshold)
+        return self.scorer.score(texts)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "scorer": None}
 
 
 def preload_from_env() -> None:

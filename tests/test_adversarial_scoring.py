@@ -97,7 +97,7 @@ def test_dask_engine_columns_never_collide(small_model: Path, tmp_path: Path) ->
 
     from screening.bundle import load_bundle
     from screening.distributed import _read_piece, _score_piece, output_meta, plan
-    from screening.scoring import PostScorer
+    from screening.post_scorer import PostScorer
 
     frame = pd.DataFrame(
         {

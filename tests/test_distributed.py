@@ -11,7 +11,8 @@ import pytest
 from screening import paths
 from screening.bundle import load_bundle
 from screening.lexicon import CandidateLexicon
-from screening.scoring import PostScorer, score_file
+from screening.post_scorer import PostScorer
+from screening.scoring import score_file
 from tests.conftest import run_cli
 
 pytest.importorskip("dask.dataframe", reason="Dask is an optional extra: pip install '.[dask]'")

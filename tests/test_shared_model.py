@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import pickle
 import shutil
@@ -18,8 +19,9 @@ from screening import shared_model
 from screening.bundle import load_bundle
 from screening.errors import ScreeningError
 from screening.heap import release_free_memory
-from screening.scoring import PostScorer
-from screening.shared_model import ModelFile
+from screening.post_scorer import PostScorer
+from screening.shared_model import ModelFile, SharedScorer
+from tests.conftest import run_cli
 
 POSTS = [
     "Ayo coblos nomor 2, pilihan kita semua!",
@@ -34,32 +36,61 @@ def _ref(model_dir: Path) -> ModelFile:
     return ModelFile(str(bundle.model_file.resolve()), str(bundle.card["model_sha256"]))
 
 
-def test_a_scorer_for_workers_pickles_a_reference_and_scores_the_same(small_model: Path) -> None:
+def test_a_shared_scorer_pickles_a_reference_and_scores_the_same(small_model: Path) -> None:
     bundle = load_bundle(small_model)
     scorer = PostScorer(bundle.model, None, bundle.threshold)
     ref = _ref(small_model)
-    whole = pickle.dumps(scorer)
-    light = pickle.dumps(scorer.for_workers(ref))
-    assert len(light) * 10 < len(whole)  # the model is not in the pickle
     shared_model._LOADED.pop(ref, None)
-    again = pickle.loads(light)  # resolves the reference: loads the file in this process
-    assert again.model is not bundle.model
-    a, b = scorer.score(POSTS), again.score(POSTS)
+    shared = SharedScorer(ref, None, bundle.threshold)
+    a, b = scorer.score(POSTS), shared.score(POSTS)  # loads the file in this process
     assert np.array_equal(a.score, b.score)
     assert list(a.reasons) == list(b.reasons)
-    # a second worker state in the same process reuses the loaded model
-    assert pickle.loads(light).model is again.model
+    assert shared.scorer is not None
+    # what a worker receives: the reference, never the model it made
+    light = pickle.dumps(shared)
+    assert len(light) * 10 < len(pickle.dumps(scorer))
+    again = pickle.loads(light)
+    assert again.scorer is None
+    again.score(POSTS[:1])  # a second scorer in the same process reuses the loaded model
+    assert again.scorer is not None
+    assert again.scorer.model is shared.scorer.model
 
 
 def test_a_model_file_changed_after_loading_is_refused(small_model: Path, tmp_path: Path) -> None:
     copy = tmp_path / "model"
     shutil.copytree(small_model, copy)
-    bundle = load_bundle(copy)
-    light = pickle.dumps(PostScorer(bundle.model, None, 0.5).for_workers(_ref(copy)))
-    with bundle.model_file.open("ab") as fh:
+    shared = SharedScorer(_ref(copy), None, 0.5)
+    with load_bundle(copy, lazy=True).model_file.open("ab") as fh:
         fh.write(b"\0")
-    with pytest.raises(ScreeningError, match="changed while scoring"):
-        pickle.loads(light)
+    with pytest.raises(ScreeningError, match="does not match the card"):
+        shared.score(POSTS)
+
+
+def test_a_model_that_cannot_be_unpickled_is_a_one_line_error_with_workers(
+    small_model: Path, tmp_path: Path
+) -> None:
+    # the reading process of --jobs 2 checks the card and the sha256 but does not unpickle:
+    # a bundle saved broken (its card matching the broken file) fails in the workers, and
+    # that must still be one line and no output
+    broken = tmp_path / "broken"
+    shutil.copytree(small_model, broken)
+    (broken / "model.joblib").write_bytes(b"not a pickle")
+    card = json.loads((broken / "card.json").read_text())
+    card["model_sha256"] = hashlib.sha256(b"not a pickle").hexdigest()
+    (broken / "card.json").write_text(json.dumps(card))
+    posts = tmp_path / "posts.csv"
+    posts.write_text("text\n" + "\n".join(f"posting ke-{i} hari ini" for i in range(8)) + "\n")
+    out = tmp_path / "out.csv"
+    for jobs in ("1", "2"):
+        r = run_cli(
+            "score", str(posts), "-o", str(out), "--model", str(broken),
+            "--jobs", jobs, "--chunk-rows", "2", "--quiet",
+        )  # fmt: skip
+        assert r.returncode == 1, (jobs, r.stderr)
+        assert "cannot load model" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "Traceback" not in r.stderr
+        assert not out.exists()
 
 
 def test_preloading_loads_the_named_model_and_freezes_the_collector(
@@ -87,8 +118,8 @@ def test_preloading_loads_the_named_model_and_freezes_the_collector(
 
 
 def worker_view(state: ModelFile, payload: int) -> tuple[bool, bool]:
-    """Run in a worker: was the model loaded before any scorer reached this process, and
-    are the forkserver's objects frozen?"""
+    """Run in a worker: was the model loaded before any work reached this process, and are
+    the forkserver's objects frozen?"""
     return state in shared_model._LOADED, gc.get_freeze_count() > 0
 
 

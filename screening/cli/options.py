@@ -71,8 +71,9 @@ LangOption = Annotated[
 ]
 
 
-def open_model(model_dir: Path | None) -> Bundle:
-    return load_bundle(model_dir or paths.default_model_dir())
+def open_model(model_dir: Path | None, *, lazy: bool = False) -> Bundle:
+    """The bundle (checked); ``lazy``: its model is unpickled on first use."""
+    return load_bundle(model_dir or paths.default_model_dir(), lazy=lazy)
 
 
 def open_lexicon(path: Path | None) -> CandidateLexicon | None:

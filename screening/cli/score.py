@@ -157,7 +157,9 @@ def command(
         check_dask_paths(str(input), output, force)
     else:
         check_paths(input, output, force)
-    bundle = open_model(model)
+    # the card and the model file are checked now; the model is unpickled where it scores
+    # (with --jobs N, only in the workers)
+    bundle = open_model(model, lazy=True)
     lexicon = open_lexicon(candidates)
     # --jobs only sizes processes on this machine, not a --scheduler's cluster
     workers = jobs_for(jobs, quiet or as_json) if not scheduler else jobs or available_cores()

@@ -1,0 +1,82 @@
+"""Scoring posts with a loaded model: scores, flags, categories and reasons.
+
+This is the code that runs where the model is (a worker process, a Dask worker, or the one
+process of ``score --jobs 1``); :mod:`screening.scoring` reads and writes files around it
+and imports it only when it scores in its own process, so that the reading process of
+``score --jobs N`` does not import scikit-learn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from screening.explain import reason_text, reasons
+from screening.guidance import Guidance, load_guidance
+from screening.lexicon import CandidateLexicon
+from screening.model import PartisanModel
+from screening.paths import GUIDANCE
+
+
+@dataclass(frozen=True)
+class ScoredTexts:
+    """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
+    bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
+    decimals, ``reasons`` (n,) str, empty unless flagged."""
+
+    score: np.ndarray
+    flagged: np.ndarray
+    category: np.ndarray
+    category_score: np.ndarray
+    reasons: np.ndarray
+
+
+class PostScorer:
+    """Everything one process needs to score posts: model, lexicon, threshold, guidance.
+
+    Picklable, so Dask workers receive it once and keep it (local workers receive a
+    :class:`~screening.shared_model.SharedScorer`, which makes one of these).
+    """
+
+    def __init__(
+        self,
+        model: PartisanModel,
+        lexicon: CandidateLexicon | None,
+        threshold: float,
+        guidance: Guidance | None = None,
+    ) -> None:
+        self.model = model
+        self.lexicon = lexicon
+        self.threshold = float(threshold)
+        self.guidance = guidance if guidance is not None else load_guidance(GUIDANCE)
+
+    def score(self, texts: list[str]) -> ScoredTexts:
+        """Score n texts (each scored on its own; pass distinct texts to save work)."""
+        if not texts:
+            empty = np.array([], dtype=object)
+            return ScoredTexts(np.array([]), np.array([], dtype=bool), empty, np.array([]), empty)
+        screened = self.model.screen(texts, self.lexicon)
+        score = np.round(screened.score.astype(np.float64), 6)
+        flagged = score >= self.threshold
+        why = np.full(len(texts), "", dtype=object)
+        rows = np.flatnonzero(flagged)
+        if len(rows):
+            assert screened.features is not None
+            terms = reasons(
+                self.model,
+                [texts[i] for i in rows],
+                self.lexicon,
+                features=screened.features[rows],
+            )
+            why[rows] = [
+                reason_text(t, c, self.guidance)
+                for t, c in zip(terms, screened.category[rows], strict=True)
+            ]
+        return ScoredTexts(
+            score,
+            flagged,
+            np.asarray(screened.category, dtype=object),
+            np.round(screened.category_score.astype(np.float64), 4),
+            why,
+        )
