@@ -158,3 +158,18 @@ def test_releasing_free_memory_works_on_glibc() -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("malloc_trim is glibc's (Linux)")
     assert release_free_memory() is True
+
+
+def test_the_reading_process_of_several_jobs_never_loads_the_model(
+    small_model: Path, tmp_path: Path
+) -> None:
+    from screening.scoring import score_file
+
+    posts = tmp_path / "posts.csv"
+    posts.write_text("text\n" + "\n".join(f"posting ke-{i} coblos 2" for i in range(12)) + "\n")
+    lazy = load_bundle(small_model, lazy=True)
+    score_file(posts, tmp_path / "two.csv", lazy, jobs=2, chunk_rows=3)
+    assert lazy.loaded is None  # the workers loaded it
+    score_file(posts, tmp_path / "one.csv", lazy, jobs=1, chunk_rows=3)
+    assert lazy.loaded is not None
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
