@@ -24,8 +24,7 @@ from screening.io import _umask, atomic_write
 from screening.schema import check_card
 
 if TYPE_CHECKING:
-    # imported when a model is loaded or saved: a process that only reads and writes files
-    # (the reading process of `score --jobs N`) then never imports scikit-learn
+    # imported when a model is loaded or saved, so that reading a card needs no scikit-learn
     from screening.model import PartisanModel
 
 MODEL_FILE = "model.joblib"
@@ -122,11 +121,11 @@ def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path)
     when complete, so an interrupted save never leaves a half-written bundle under the name.
     """
     out = Path(out_dir)
+    import joblib
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a bundle is meant to be shared
-    import joblib
-
     try:
         joblib.dump(model, tmp / MODEL_FILE, compress=3)
         card = {
@@ -233,9 +232,10 @@ def load_bundle(model_dir: str | Path, *, lazy: bool = False) -> Bundle:
     d = Path(model_dir)
     card = read_card(d)
     model_path = _model_path(d, card)
-    _check_digest(model_path, str(card["model_sha256"]))
     bundle = Bundle(card=card, path=d)
-    if not lazy:
+    if lazy:
+        _check_digest(model_path, str(card["model_sha256"]))
+    else:
         bundle.loaded = load_model_file(model_path, str(card["model_sha256"]))
     return bundle
 

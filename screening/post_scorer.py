@@ -2,8 +2,8 @@
 
 This is the code that runs where the model is (a worker process, a Dask worker, or the one
 process of ``score --jobs 1``); :mod:`screening.scoring` reads and writes files around it
-and imports it only when it scores in its own process, so that the reading process of
-``score --jobs N`` does not import scikit-learn.
+and imports it only when it scores in its own process: the reading process of
+``score --jobs N`` needs neither the model nor this module.
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ def _scored_chunks(
 ) -> Iterator[tuple[M, ScoredTexts]]:
     """``(meta, scores of texts)`` for each ``(meta, texts)`` of ``chunks``, in order, scored
     with ``bundle``'s model by ``jobs`` processes. With several, this process never loads the
-    model (nor imports scikit-learn): the workers share the copy their forkserver loaded."""
+    model: the workers share the copy their forkserver loaded."""
     scorer: Scorer
     if jobs > 1:
         shared = ModelFile(str(bundle.model_file.resolve()), str(bundle.card["model_sha256"]))

@@ -9,7 +9,7 @@ those objects, so it does not copy them into each worker (``make bench-rss`` mea
 tree). The workers receive a :class:`SharedScorer`, which carries only a :class:`ModelFile`
 reference; :func:`model_for` resolves it to the preloaded model, or, when the forkserver was
 started earlier for another model, loads the file in that worker after checking its sha256.
-The reading process never loads the model, nor imports scikit-learn.
+The reading process never loads the model.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screening.bundle import load_model_file
-from screening.lexicon import CandidateLexicon
 
 if TYPE_CHECKING:
+    from screening.lexicon import CandidateLexicon
     from screening.model import PartisanModel
     from screening.post_scorer import PostScorer, ScoredTexts
 
@@ -55,7 +55,11 @@ def model_for(ref: ModelFile) -> PartisanModel:
     already loaded, else the file, refused (ScreeningError) unless its sha256 still matches."""
     got = _LOADED.get(ref)
     if got is None:
-        got = _LOADED[ref] = load_model_file(Path(ref.path), ref.sha256)
+        got = load_model_file(Path(ref.path), ref.sha256)
+        # a process scores with one model at a time: a long-lived one (tests, a notebook)
+        # must not keep every model it ever scored with
+        _LOADED.clear()
+        _LOADED[ref] = got
     return got
 
 
