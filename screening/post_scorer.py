@@ -8,8 +8,6 @@ and imports it only when it scores in its own process: the reading process of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from screening.explain import reason_text, reasons
@@ -17,19 +15,7 @@ from screening.guidance import Guidance, load_guidance
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.paths import GUIDANCE
-
-
-@dataclass(frozen=True)
-class ScoredTexts:
-    """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
-    bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
-    decimals, ``reasons`` (n,) str, empty unless flagged."""
-
-    score: np.ndarray
-    flagged: np.ndarray
-    category: np.ndarray
-    category_score: np.ndarray
-    reasons: np.ndarray
+from screening.scoring import ScoredTexts
 
 
 class PostScorer:

@@ -50,7 +50,7 @@ from screening.shared_model import ModelFile, SharedScorer
 from screening.writers import RejectsWriter, TableWriter, check_target
 
 if TYPE_CHECKING:
-    from screening.post_scorer import PostScorer, ScoredTexts
+    from screening.post_scorer import PostScorer
 
 M = TypeVar("M")
 
@@ -108,6 +108,21 @@ class ScoreSummary:
     chunks: int = 0
     model: str = ""
     provenance: str = ""
+
+
+@dataclass(frozen=True)
+class ScoredTexts:
+    """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
+    bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
+    decimals, ``reasons`` (n,) str, empty unless flagged. Defined here, not beside
+    :class:`~screening.post_scorer.PostScorer`: the reading process unpickles these from its
+    workers, and unpickling imports the module that defines them."""
+
+    score: np.ndarray
+    flagged: np.ndarray
+    category: np.ndarray
+    category_score: np.ndarray
+    reasons: np.ndarray
 
 
 def _score_texts(scorer: Scorer, texts: list[str]) -> ScoredTexts:

@@ -26,7 +26,8 @@ from screening.bundle import load_model_file
 if TYPE_CHECKING:
     from screening.lexicon import CandidateLexicon
     from screening.model import PartisanModel
-    from screening.post_scorer import PostScorer, ScoredTexts
+    from screening.post_scorer import PostScorer
+    from screening.scoring import ScoredTexts
 
 ENV = "SCREENING_SHARED_MODEL"
 

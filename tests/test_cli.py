@@ -189,3 +189,33 @@ def test_bad_inputs_and_foreign_card_give_one_line_errors(
         r = run_cli(*args)
         assert r.returncode == 1 and message in r.stderr, (args, r.stderr)
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--help"],
+        ["score", "--bogus"],
+        ["score"],
+        ["score", "posts.csv"],
+        ["score", "no-such-file.csv", "-o", "out.csv"],
+    ],
+)
+def test_a_verb_run_alone_reads_as_in_the_whole_app(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `screening score ...` registers score alone (its process then imports no scikit-learn);
+    # its help, usage errors and exit codes must be the whole app's
+    from typer.testing import CliRunner
+
+    from screening.cli.app import _app_for, _build
+
+    runner = CliRunner()
+    alone = _app_for(args)
+    assert [c.name for c in alone.registered_commands] == ["score"]
+    monkeypatch.chdir(tmp_path)
+    a = runner.invoke(_build(), args, terminal_width=80)
+    b = runner.invoke(alone, args, terminal_width=80)
+    assert (b.exit_code, b.output) == (a.exit_code, a.output)
+    assert type(b.exception) is type(a.exception)
+    assert str(b.exception) == str(a.exception)

@@ -173,3 +173,29 @@ def test_the_reading_process_of_several_jobs_never_loads_the_model(
     score_file(posts, tmp_path / "one.csv", lazy, jobs=1, chunk_rows=3)
     assert lazy.loaded is not None
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("jobs", "imports_sklearn"), [("2", False), ("1", True)])
+def test_the_reading_process_of_score_with_workers_imports_no_scikit_learn(
+    small_model: Path, tmp_path: Path, jobs: str, imports_sklearn: bool
+) -> None:
+    posts = tmp_path / "posts.csv"
+    posts.write_text("text\n" + "\n".join(f"posting ke-{i} coblos 2" for i in range(12)) + "\n")
+    argv = ["screening", "score", str(posts), "-o", str(tmp_path / "out.csv")]
+    argv += ["--model", str(small_model), "--jobs", jobs, "--chunk-rows", "3", "--quiet"]
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from screening.cli.app import main
+
+        sys.argv = {argv!r}
+        try:
+            main()
+        except SystemExit as exc:
+            print(exc.code, "sklearn" in sys.modules)
+        """
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert r.stdout.split() == ["0", str(imports_sklearn)], r.stderr

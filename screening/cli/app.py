@@ -72,8 +72,44 @@ def _say(line: str) -> None:
         pass
 
 
-def _build() -> typer.Typer:
+# Verbs whose modules import no scikit-learn. Run alone (`screening score ...`), such a verb
+# is registered alone: the other verbs' modules import scikit-learn, which would cost the
+# reading process of `score --jobs N` about 85 MB it never uses (its workers score).
+_LIGHT_VERBS = {"score": "screening.cli.score"}
+
+
+# A callback makes a Typer app of one verb a group, so the verb's name stays on the command
+# line and its help and usage errors read as in the whole app. No docstring: it would become
+# the group's help.
+def _one_verb_group() -> None:
+    return None
+
+
+def _typer_app() -> typer.Typer:
     import typer
+
+    return typer.Typer(
+        name="screening",
+        help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
+        "A flag is a lead for a human neutrality reviewer, never an automated sanction.\n\n"
+        "Typical run:  screening train  then  "
+        "screening score posts.csv -o scored.csv --candidates pilkada.yaml",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="markdown",
+    )
+
+
+def _build(only: str | None = None) -> typer.Typer:
+    """The app with every verb, or with the light verb ``only`` (see :data:`_LIGHT_VERBS`)."""
+    import importlib
+
+    if only is not None:
+        app = _typer_app()
+        app.command(only)(importlib.import_module(_LIGHT_VERBS[only]).command)
+        app.callback()(_one_verb_group)
+        return app
 
     from screening.cli import (
         accounts,
@@ -91,17 +127,7 @@ def _build() -> typer.Typer:
         train,
     )
 
-    app = typer.Typer(
-        name="screening",
-        help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
-        "A flag is a lead for a human neutrality reviewer, never an automated sanction.\n\n"
-        "Typical run:  screening train  then  "
-        "screening score posts.csv -o scored.csv --candidates pilkada.yaml",
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        rich_markup_mode="markdown",
-    )
+    app = _typer_app()
     app.command("train")(train.command)
     app.command("score")(score.command)
     app.command("evaluate")(evaluate.command)
@@ -146,11 +172,19 @@ def main() -> None:
     sys.exit(code)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app to run ``args`` (the command line after the program name): a light verb's
+    own app when ``args`` starts with one, else the whole app."""
+    if args and args[0] in _LIGHT_VERBS:
+        return _build(only=args[0])
+    return _app()
+
+
 def _run() -> int:
     import typer
 
     try:
-        rv = _app()(standalone_mode=False)
+        rv = _app_for(sys.argv[1:])(standalone_mode=False)
     except ScreeningError as exc:
         _say(f"error: {one_line(str(exc))}")
         return 1
