@@ -95,6 +95,37 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         assert s.count() == 1200 and s.integrity_ok()
 
 
+OPENER = textwrap.dedent(
+    """
+    import sys, time
+    from screening.review.store import Store
+
+    db, start = sys.argv[1], float(sys.argv[2])
+    time.sleep(max(0.0, start - time.time()))  # all openers start together
+    for _ in range(40):
+        Store(db).close()
+    """
+)
+
+
+def test_many_processes_opening_one_store_at_once_all_succeed(tmp_path: Path) -> None:
+    # Opening re-creates the views; done outside one transaction, two openers could both
+    # drop a view and then both create it, and the second failed with "already exists".
+    db = tmp_path / "r.db"
+    Store(db).close()
+    script = tmp_path / "opener.py"
+    script.write_text(OPENER, encoding="utf-8")
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(db), str(start)], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in procs]
+    assert results == [(0, "")] * 4
+    with Store(db) as s:
+        assert s.integrity_ok()
+
+
 def test_killed_import_leaves_the_store_consistent(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     with Store(db) as s:

@@ -20,8 +20,10 @@ from pathlib import Path
 from screening.errors import ScreeningError
 
 DECISIONS = ("partisan", "not_partisan", "unsure")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
+# One statement per item: opening runs them one by one inside a single transaction (see
+# Store.__init__), which sqlite3's executescript cannot do, since it commits first.
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS decisions (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     post_id       TEXT NOT NULL,
     text          TEXT NOT NULL,
@@ -37,33 +39,33 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at    TEXT NOT NULL,
     source        TEXT,
     import_key    TEXT UNIQUE
-);
-CREATE INDEX IF NOT EXISTS decisions_post ON decisions (post_id, reviewer, id);
-CREATE INDEX IF NOT EXISTS decisions_text ON decisions (text_sha256, id);
-CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-"""
+)""",
+    "CREATE INDEX IF NOT EXISTS decisions_post ON decisions (post_id, reviewer, id)",
+    "CREATE INDEX IF NOT EXISTS decisions_text ON decisions (text_sha256, id)",
+    """CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+)
 # Stores made before adjudication existed get the role column on open (ALTER TABLE ADD COLUMN
 # changes no row, so the append-only triggers allow it). Views are re-created on every open, so
 # an older store reads with today's rules: a reviewer is their name without case or spaces
 # around it ("Ani" and "ani " are one reviewer), and adjudications are not reviews.
-VIEWS = """
-DROP VIEW IF EXISTS current_decisions;
-CREATE VIEW current_decisions AS
+VIEWS = (
+    "DROP VIEW IF EXISTS current_decisions",
+    """CREATE VIEW current_decisions AS
 SELECT d.*, lower(trim(d.reviewer)) AS reviewer_key FROM decisions d
 WHERE coalesce(d.role, 'review') = 'review'
   AND d.id = (SELECT MAX(id) FROM decisions x
               WHERE x.post_id = d.post_id AND coalesce(x.role, 'review') = 'review'
-                AND lower(trim(x.reviewer)) = lower(trim(d.reviewer)));
-DROP VIEW IF EXISTS current_adjudications;
-CREATE VIEW current_adjudications AS
+                AND lower(trim(x.reviewer)) = lower(trim(d.reviewer)))""",
+    "DROP VIEW IF EXISTS current_adjudications",
+    """CREATE VIEW current_adjudications AS
 SELECT d.* FROM decisions d
 WHERE d.role = 'adjudication'
   AND d.id = (SELECT MAX(id) FROM decisions x
-              WHERE x.text_sha256 = d.text_sha256 AND x.role = 'adjudication');
-"""
+              WHERE x.text_sha256 = d.text_sha256 AND x.role = 'adjudication')""",
+)
 ROLES = ("review", "adjudication")
 
 
@@ -103,11 +105,17 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA busy_timeout=60000")
-            self.conn.executescript(SCHEMA)
-            columns = {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}
-            if "role" not in columns:
-                self.conn.execute("ALTER TABLE decisions ADD COLUMN role TEXT DEFAULT 'review'")
-            self.conn.executescript(VIEWS)
+            # One writer at a time: two reviewers' processes opening the store together
+            # could otherwise both drop a view and then both create it (the second fails),
+            # or both add the role column.
+            with self.transaction() as c:
+                for statement in SCHEMA:
+                    c.execute(statement)
+                columns = {r[1] for r in c.execute("PRAGMA table_info(decisions)")}
+                if "role" not in columns:
+                    c.execute("ALTER TABLE decisions ADD COLUMN role TEXT DEFAULT 'review'")
+                for statement in VIEWS:
+                    c.execute(statement)
         except sqlite3.DatabaseError as exc:
             raise ScreeningError(f"{self.path}: not a usable decisions database ({exc})") from exc
 
