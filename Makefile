@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MODEL := models/default
 
-.PHONY: setup demo test lint data check-data train realdata adapt bench bench-rss bench-dask clean
+.PHONY: setup demo test test-fast lint data check-data train realdata adapt bench bench-rss bench-dask clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# for quick iteration: everything but the tests that need the full model (marked slow)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check screening tests

@@ -10,6 +10,7 @@ with a cap on their number and total length.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 
 # An error message longer than this is cut (a 350 MB message once came from a YAML bomb)
@@ -80,3 +81,12 @@ def name_list(
         used += len(p) + 2
     rest = len(names) - len(shown)
     return ", ".join(shown) + (f", ... ({rest} more)" if rest else "")
+
+
+def say(line: str) -> None:
+    """Write ``line`` to standard error; a closed stderr (a hung-up terminal) is ignored."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from screening import paths, realdata
+from screening import paths
 from screening.training import TrainConfig, train
-
-REALDATA = realdata.REALDATA_DIR
-
-
-def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `screening` entry point (python -m screening) and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "screening", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
+from tests.helpers import run_cli
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +37,11 @@ def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory)
     r = run_cli("train", "--out", str(out), "--data", str(small_train_csv), "--quiet")
     assert r.returncode == 0, r.stderr
     return out
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that needs the full model waits for it to train (about a minute on 2 cores)
+    # and usually retrains or scores with it: `make test-fast` (-m "not slow") skips them.
+    for item in items:
+        if "full_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -21,7 +21,7 @@ import pytest
 
 from screening.bundle import load_bundle, read_card
 from screening.errors import ScreeningError
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def _copy_bundle(small_model: Path, dest: Path) -> Path:

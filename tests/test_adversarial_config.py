@@ -35,7 +35,7 @@ from screening.errors import ScreeningError
 from screening.guidance import load_guidance
 from screening.lexicon import MAX_YAML_BYTES, CandidateLexicon
 from screening.thresholds import recommend
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 runner = CliRunner()
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -192,8 +192,8 @@ def test_audit_labels_refuses_an_existing_output_before_the_folds(
     out = tmp_path / "audit.csv"
     out.write_text("keep me\n", encoding="utf-8")
     r = runner.invoke(_app(), ["audit-labels", str(small_train_csv), "-o", str(out)])
-    assert r.exit_code == 1 and isinstance(r.exception, ScreeningError), r.output
-    assert "exists" in str(r.exception) and "--force" in str(r.exception)
+    assert r.exit_code == 1 and r.stderr.startswith("error: "), r.output
+    assert "exists" in r.stderr and "--force" in r.stderr
     assert work.calls == 0
     assert out.read_text(encoding="utf-8") == "keep me\n"
 
@@ -210,7 +210,7 @@ def test_audit_labels_refuses_an_unwritable_output_before_the_folds(
     blocker.write_text("x", encoding="utf-8")
     out = blocker / "audit.csv" if bad == "file_as_folder" else tmp_path / "audit.docx"
     r = runner.invoke(_app(), ["audit-labels", str(small_train_csv), "-o", str(out)])
-    assert r.exit_code == 1 and isinstance(r.exception, ScreeningError), r.output
+    assert r.exit_code == 1 and r.stderr.startswith("error: "), r.output
     assert work.calls == 0
 
 
@@ -225,8 +225,8 @@ def test_thresholds_refuses_an_existing_output_before_scoring(
     out = tmp_path / ("pr.png" if option == "--plot" else "t.json")
     out.write_bytes(b"keep me")
     r = runner.invoke(_app(), ["thresholds", str(paths.EVAL_CSV), option, str(out)])
-    assert r.exit_code == 1 and isinstance(r.exception, ScreeningError), r.output
-    assert "exists" in str(r.exception) and "--force" in str(r.exception)
+    assert r.exit_code == 1 and r.stderr.startswith("error: "), r.output
+    assert "exists" in r.stderr and "--force" in r.stderr
     assert work.calls == 0 and out.read_bytes() == b"keep me"
 
 
@@ -242,7 +242,7 @@ def test_thresholds_refuses_an_output_under_a_file_before_scoring(
     r = runner.invoke(
         _app(), ["thresholds", str(paths.EVAL_CSV), "--plot", str(blocker / "pr.png")]
     )
-    assert r.exit_code == 1 and isinstance(r.exception, ScreeningError), r.output
+    assert r.exit_code == 1 and r.stderr.startswith("error: "), r.output
     assert work.calls == 0
 
 
@@ -282,8 +282,8 @@ def test_train_refuses_an_existing_bundle_before_training(
     monkeypatch.setattr(cli, "train", work)
     bundle = _fake_bundle(tmp_path / "b")
     r = runner.invoke(_app(), ["train", "--out", str(bundle)])
-    assert r.exit_code == 1 and isinstance(r.exception, ScreeningError), r.output
-    assert "--force" in str(r.exception)
+    assert r.exit_code == 1 and r.stderr.startswith("error: "), r.output
+    assert "--force" in r.stderr
     assert work.calls == 0
     assert (bundle / "model.joblib").read_bytes() == b"precious"
 
@@ -306,13 +306,13 @@ def test_train_default_output_is_not_the_bundle_models_current_names(
 
     monkeypatch.setattr(cli, "train", fake_train)
     r = runner.invoke(_app(), ["train"])
-    assert isinstance(r.exception, ScreeningError) and seen == [models / "default"], r.output
+    assert r.stderr.startswith("error: ") and seen == [models / "default"], r.output
     assert (retrained / "model.joblib").read_bytes() == b"precious"
     # and a bundle at the default is refused like any other
     _fake_bundle(models / "default")
     seen.clear()
     r = runner.invoke(_app(), ["train"])
-    assert r.exit_code == 1 and "--force" in str(r.exception) and seen == []
+    assert r.exit_code == 1 and "--force" in r.stderr and seen == []
 
 
 def test_train_help_states_its_default_output() -> None:

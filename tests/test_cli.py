@@ -10,7 +10,7 @@ import pytest
 
 from screening import paths
 from screening.guidance import CATEGORIES
-from tests.conftest import run_cli
+from tests.helpers import run_cli, run_entry
 
 
 def test_train_writes_bundle_with_card(small_model: Path) -> None:
@@ -217,5 +217,27 @@ def test_a_verb_run_alone_reads_as_in_the_whole_app(
     a = runner.invoke(_build(), args, terminal_width=80)
     b = runner.invoke(alone, args, terminal_width=80)
     assert (b.exit_code, b.output) == (a.exit_code, a.output)
-    assert type(b.exception) is type(a.exception)
-    assert str(b.exception) == str(a.exception)
+    assert b.stderr == a.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--bogus"],
+        ["score", "missing.csv", "-o", "out.csv"],
+        ["info", "--model", "nowhere"],
+        ["no-such-verb"],
+        ["review", "stats", "--db", "."],
+    ],
+)
+def test_in_process_runs_give_what_the_entry_point_gives(args: list[str], tmp_path: Path) -> None:
+    # most CLI tests run in-process (run_cli); this pins that they see what users see
+    inside = run_cli(*args, cwd=tmp_path)
+    entry = run_entry(*args, cwd=tmp_path)
+    assert inside.returncode != 0 and inside.stderr.startswith("error: ")
+    seen = (
+        entry.returncode,
+        entry.stdout,
+        entry.stderr.replace("python -m screening", "screening"),
+    )
+    assert seen == (inside.returncode, inside.stdout, inside.stderr)

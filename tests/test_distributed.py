@@ -13,7 +13,7 @@ from screening.bundle import load_bundle
 from screening.lexicon import CandidateLexicon
 from screening.post_scorer import PostScorer
 from screening.scoring import score_file
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 pytest.importorskip("dask.dataframe", reason="Dask is an optional extra: pip install '.[dask]'")
 pytest.importorskip("distributed", reason="Dask is an optional extra: pip install '.[dask]'")

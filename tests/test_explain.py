@@ -11,7 +11,7 @@ import pandas as pd
 from screening import paths
 from screening.bundle import load_bundle
 from screening.explain import readable
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_readable_feature_names() -> None:

@@ -21,7 +21,7 @@ from screening.review.labels import conflicts, export_labels
 from screening.review.learn import interleave, learn_sample
 from screening.review.queue import build_queue
 from screening.review.store import Decision, Store
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 runner = CliRunner()
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"

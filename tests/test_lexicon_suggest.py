@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from screening import paths
+from screening.cli.exit_codes import ScreeningGroup
 from screening.cli.lexicon_suggest import command
-from screening.errors import ScreeningError
 from screening.lexicon import CandidateLexicon, term_key
 from screening.lexicon_suggest import ballot_numbers, recovered, suggest
 
@@ -44,8 +44,9 @@ def _reference_terms() -> list[tuple[str, str | None]]:
 
 
 def _app() -> typer.Typer:
-    """The command as `lexicon suggest` is registered, without the rest of the CLI."""
-    app = typer.Typer(add_completion=False)
+    """The command as `lexicon suggest` is registered (errors mapped to exit codes and one
+    line, as in the app), without the rest of the CLI."""
+    app = typer.Typer(add_completion=False, cls=ScreeningGroup)
     app.command("suggest")(command)
 
     @app.callback()
@@ -152,8 +153,8 @@ def test_cli_refuses_existing_output_without_force(posts_csv: Path, tmp_path: Pa
     out = tmp_path / "draft.yaml"
     out.write_text("precious\n", encoding="utf-8")
     r = CliRunner().invoke(_app(), ["suggest", str(posts_csv), "-o", str(out)])
-    assert r.exit_code != 0 and isinstance(r.exception, ScreeningError)
-    assert "--force" in str(r.exception)
+    assert r.exit_code != 0 and r.stderr.startswith("error: ")
+    assert "--force" in r.stderr
     assert out.read_text(encoding="utf-8") == "precious\n"
     r = CliRunner().invoke(_app(), ["suggest", str(posts_csv), "-o", str(out), "--force"])
     assert r.exit_code == 0, r.output
@@ -168,7 +169,7 @@ def test_cli_json_and_options(posts_csv: Path) -> None:
     assert sorted(kinds) == sorted(set(kinds))  # --top 1: one term per kind
     assert all({"term", "count", "number", "example"} <= set(s) for s in data["suggestions"])
     r = CliRunner().invoke(_app(), ["suggest", str(posts_csv), "--text-col", "nope"])
-    assert isinstance(r.exception, ScreeningError) and "nope" in str(r.exception)
+    assert r.stderr.startswith("error: ") and "nope" in r.stderr
 
 
 def test_cli_prints_the_draft_without_output(posts_csv: Path) -> None:

@@ -13,7 +13,7 @@ from screening.dataset import load_labelled
 from screening.evaluate import binary_metrics, category_metrics
 from screening.lexicon import CandidateLexicon
 from screening.training import evaluate_frame
-from tests.conftest import REALDATA
+from tests.helpers import REALDATA
 
 # Everyday (non-election) real posts: flags there on posts that are not partisan are false flags.
 EVERYDAY = realdata.EVERYDAY_FILES

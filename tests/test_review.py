@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:

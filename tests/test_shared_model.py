@@ -21,7 +21,7 @@ from screening.errors import ScreeningError
 from screening.heap import release_free_memory
 from screening.post_scorer import PostScorer
 from screening.shared_model import ModelFile, SharedScorer
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 POSTS = [
     "Ayo coblos nomor 2, pilihan kita semua!",

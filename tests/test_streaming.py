@@ -24,7 +24,7 @@ from screening.readers import open_table, read_table
 from screening.scoring import mark_duplicates, score_file
 from screening.text import normalize_many
 from screening.writers import TableWriter
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"
 SAMPLE_LEXICON = paths.DATA_DIR / "candidates_sample.yaml"

@@ -15,7 +15,7 @@ from screening.bundle import load_bundle
 from screening.dataset import load_labelled
 from screening.lexicon import CandidateLexicon
 from screening.thresholds import per_category_recall, recommend, threshold_table
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from screening.review.store import Store
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

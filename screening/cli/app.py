@@ -6,7 +6,8 @@ Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback)
 Every error is one line on standard error, passed through
 :func:`screening.messages.one_line`: escape sequences removed, line breaks made spaces,
 other control characters made visible, and at most 2,000 characters (an error can echo a
-file name or a value taken from hostile input).
+file name or a value taken from hostile input). The app's group class does that mapping
+(:mod:`screening.cli.exit_codes`), so the app gives the same codes in-process.
 
 Stopping: :func:`main` turns SIGINT, SIGTERM and SIGHUP into :class:`Stopped`, raised in the
 main thread. It is a BaseException, so ``except Exception`` blocks let it through while the
@@ -27,8 +28,7 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from screening.errors import ScreeningError
-from screening.messages import one_line
+from screening.messages import say
 
 if TYPE_CHECKING:
     import typer
@@ -64,14 +64,6 @@ def _handle_stops() -> None:
             signal.signal(s, _on_stop)
 
 
-def _say(line: str) -> None:
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):  # stderr closed (a hung-up terminal): nothing to tell
-        pass
-
-
 # Verbs whose modules import no scikit-learn. Run alone (`screening score ...`), such a verb
 # is registered alone: the other verbs' modules import scikit-learn, which would cost the
 # reading process of `score --jobs N` about 85 MB it never uses (its workers score).
@@ -88,6 +80,8 @@ def _one_verb_group() -> None:
 def _typer_app() -> typer.Typer:
     import typer
 
+    from screening.cli.exit_codes import ScreeningGroup
+
     return typer.Typer(
         name="screening",
         help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
@@ -98,6 +92,7 @@ def _typer_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode="markdown",
+        cls=ScreeningGroup,
     )
 
 
@@ -165,7 +160,7 @@ def main() -> None:
     try:
         code = _run()
     except Stopped as stop:
-        _say(str(stop))
+        say(str(stop))
         code = stop.exit_code
     for s in _STOPS:  # done: a late Ctrl-C must not raise in the interpreter's exit handlers
         signal.signal(s, signal.SIG_IGN)
@@ -181,30 +176,6 @@ def _app_for(args: list[str]) -> typer.Typer:
 
 
 def _run() -> int:
-    import typer
-
-    try:
-        rv = _app_for(sys.argv[1:])(standalone_mode=False)
-    except ScreeningError as exc:
-        _say(f"error: {one_line(str(exc))}")
-        return 1
-    except typer.Abort:  # a prompt answered with Ctrl-D / Ctrl-C
-        _say("interrupted")
-        return 130
-    except typer.Exit as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer's silent exit on Ctrl-C
-            _say("interrupted")
-        return exc.exit_code
-    except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
-        if type(exc).__name__ == "NoArgsIsHelpError":  # `screening` alone: show the help
-            exc.show()
-            return 1
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        _say(f"error: {one_line(exc.format_message() + hint)}")
-        return 1
-    except OSError as exc:  # permissions, disk full, ...: the user's environment, not a bug
-        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-        _say(f"error: {one_line(message)}")
-        return 1
-    return rv if isinstance(rv, int) else 0
+    # the app's group class maps errors to exit codes (screening.cli.exit_codes)
+    code = _app_for(sys.argv[1:])(standalone_mode=False)
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,80 @@
+"""Exit codes, and the one line on standard error that every error prints.
+
+The mapping lives in the Typer app's group class (:class:`ScreeningGroup`), so the app gives
+the same codes and lines however it is run: from the ``screening`` entry point, or in-process
+with ``typer.testing.CliRunner``. Stop signals are :func:`screening.cli.app.main`'s job.
+
+Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback); 130
+interrupted (Ctrl-C, SIGINT). Every line goes through :func:`screening.messages.one_line`:
+an error can echo a file name or a value taken from hostile input.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from screening.errors import ScreeningError
+from screening.messages import one_line, say
+
+
+def exit_code_of(call: Callable[[], Any]) -> int:
+    """Run ``call`` (a command line in Typer's non-standalone mode) and return its exit code,
+    printing the one line that an error or an interruption deserves."""
+    try:
+        rv = call()
+    except ScreeningError as exc:
+        say(f"error: {one_line(str(exc))}")
+        return 1
+    except typer.Abort:  # a prompt answered with Ctrl-D / Ctrl-C
+        say("interrupted")
+        return 130
+    except typer.Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer's silent exit on Ctrl-C
+            say("interrupted")
+        return exc.exit_code
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `screening` alone: show the help
+            exc.show()
+            return 1
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        say(f"error: {one_line(exc.format_message() + hint)}")
+        return 1
+    except OSError as exc:  # permissions, disk full, ...: the user's environment, not a bug
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        say(f"error: {one_line(message)}")
+        return 1
+    return rv if isinstance(rv, int) else 0
+
+
+class ScreeningGroup(TyperGroup):
+    """The app's top-level group: errors become exit codes and one line, in every mode."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def call() -> Any:
+            return super(ScreeningGroup, self).main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+
+        code = exit_code_of(call)
+        if standalone_mode:
+            sys.exit(code)
+        return code
