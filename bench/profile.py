@@ -29,10 +29,10 @@ import numpy as np
 from screening import paths, realdata
 from screening.bundle import load_bundle
 from screening.explain import reasons
+from screening.io.readers import DEFAULT_CHUNK_ROWS, open_table
+from screening.io.writers import write_table
 from screening.lexicon import CandidateLexicon
-from screening.readers import DEFAULT_CHUNK_ROWS, open_table
 from screening.text import normalize_many
-from screening.writers import write_table
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,7 +54,7 @@ def profile(
     def read() -> list[str]:
         texts: list[str] = []
         stream = open_table(path, 20_000)
-        from screening.readers import find_text_column
+        from screening.io.readers import find_text_column
 
         col = find_text_column(stream.columns)
         for chunk in stream:

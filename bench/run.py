@@ -283,7 +283,7 @@ def choose_model(trained: Path | None) -> Path:
 
 def model_info(model: Path) -> dict[str, Any]:
     """Where the scored model came from, and whether it was trained on today's train.csv."""
-    from screening.bundle import sha256_file
+    from screening.io.files import sha256_file
 
     card = json.loads((model / "card.json").read_text(encoding="utf-8"))
     trained_on = card.get("training_data", {}).get("sha256")

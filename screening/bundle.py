@@ -8,19 +8,17 @@ a joblib file executes code when loaded: only load bundles you produced.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screening.errors import ScreeningError
-from screening.io import _umask, atomic_write
+from screening.io.files import current_umask, now_iso, sha256_file, write_json_atomic
 from screening.schema import check_card
 
 if TYPE_CHECKING:
@@ -44,15 +42,6 @@ USES_TO_AVOID = [
 ]
 
 
-def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def library_versions() -> dict[str, str]:
     import joblib
     import numpy
@@ -71,21 +60,6 @@ def library_versions() -> dict[str, str]:
         "pandas": pandas.__version__,
         "joblib": joblib.__version__,
     }
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON (UTF-8, indented) atomically: temporary file beside ``path``, then rename."""
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text (UTF-8) atomically: temporary file beside ``path``, then rename."""
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @dataclass
@@ -125,7 +99,7 @@ def save_bundle(model: PartisanModel, card: dict[str, Any], out_dir: str | Path)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a bundle is meant to be shared
+    tmp.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; a bundle is meant to be shared
     try:
         joblib.dump(model, tmp / MODEL_FILE, compress=3)
         card = {

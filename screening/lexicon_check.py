@@ -20,9 +20,9 @@ from typing import Any
 
 from screening import everyday, paths
 from screening.errors import ScreeningError
+from screening.io.readers import find_text_column, open_table
 from screening.lexicon import CandidateLexicon, load_yaml_file, term_key
 from screening.messages import printable
-from screening.readers import find_text_column, open_table
 
 TOP_KEYS = ("election", "candidates", "parties")
 CANDIDATE_KEYS = ("number", "names", "taglines", "hashtags")
@@ -176,7 +176,7 @@ class CheckReport:
 
 def write_template(path: Path, force: bool = False) -> None:
     """Write :data:`TEMPLATE` to ``path`` atomically; an existing file needs ``force``."""
-    from screening.writers import atomic_write
+    from screening.io.files import atomic_write
 
     atomic_write(path, lambda tmp: tmp.write_text(TEMPLATE, encoding="utf-8"), force=force)
 

@@ -40,7 +40,7 @@ Single Capitalised words that are frequent Indonesian words in the ``wordfreq`` 
 list (when it is installed) are not proposed as names; see :data:`COMMON_ZIPF`.
 
 Memory is bounded: the export is streamed three times through
-:func:`screening.readers.open_table` (word-case counts; term and number counts; co-occurrence
+:func:`screening.io.readers.open_table` (word-case counts; term and number counts; co-occurrence
 of ungrouped terms with grouped ones), and only counters of distinct words and terms are kept.
 """
 
@@ -56,8 +56,8 @@ from pathlib import Path
 from typing import Any
 
 from screening.errors import ScreeningError
-from screening.readers import find_text_column, open_table
-from screening.writers import atomic_write
+from screening.io.files import atomic_write
+from screening.io.readers import find_text_column, open_table
 
 KINDS = ("name", "acronym", "hashtag", "party")
 EXAMPLE_CHARS = 120

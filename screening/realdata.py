@@ -16,7 +16,7 @@ import pandas as pd
 
 from screening import paths
 from screening.errors import ScreeningError
-from screening.readers import LINE_COL, find_text_column, open_table
+from screening.io.readers import LINE_COL, find_text_column, open_table
 
 # SCREENING_REALDATA moves the folder (a CI cache, another checkout layout)
 REALDATA_DIR = Path(os.environ.get("SCREENING_REALDATA", paths.ROOT.parent / "shared" / "realdata"))

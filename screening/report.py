@@ -13,8 +13,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from screening.bundle import now_iso
 from screening.i18n import t
+from screening.io.files import now_iso
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}

@@ -29,11 +29,11 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from screening import paths
-from screening.bundle import Bundle, load_bundle, read_card, sha256_file
+from screening.bundle import Bundle, load_bundle, read_card
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import binary_metrics, paired_bootstrap_ap
-from screening.io import atomic_write
+from screening.io.files import atomic_write, sha256_file
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.review.store import text_hash

@@ -32,7 +32,7 @@ from sklearn.metrics import precision_recall_curve
 from screening.guidance import CATEGORIES
 
 MIN_POSITIVES_ABOVE_CUT = 30
-# Decimals of the scores `screening score` writes; must match screening.scoring
+# Decimals of the scores `screening score` writes; must match screening.scoring.local
 # (PostScorer.score rounds with np.round(score, 6)).
 SCORE_DECIMALS = 6
 GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)

@@ -14,22 +14,15 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from screening import paths
-from screening.bundle import (
-    INTENDED_USE,
-    USES_TO_AVOID,
-    library_versions,
-    now_iso,
-    save_bundle,
-    sha256_file,
-)
+from screening.bundle import INTENDED_USE, USES_TO_AVOID, library_versions, save_bundle
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import binary_metrics, category_metrics
 from screening.guidance import CATEGORIES, load_guidance
+from screening.io.files import check_target, now_iso, sha256_file
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.thresholds import best_f1_threshold
-from screening.writers import check_target
 
 Progress = Callable[[str], None]
 

@@ -397,7 +397,7 @@ def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Pat
         from pathlib import Path
         import screening, screening.paths as p
         from screening.bundle import load_bundle
-        from screening.post_scorer import PostScorer
+        from screening.scoring.post_scorer import PostScorer
         assert Path(screening.__file__).resolve().is_relative_to({str(target.resolve())!r}), \\
             screening.__file__
         assert p.GUIDANCE.is_file(), p.GUIDANCE

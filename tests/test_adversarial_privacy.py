@@ -1,6 +1,6 @@
 """Leaks in outputs (issue 11, items 9 and 10).
 
-Pins two rules of :mod:`screening.privacy`:
+Pins two rules of :mod:`screening.io.privacy`:
 
 * the formula guard covers the header too: a column NAME starting with ``=``, ``+``, ``-``,
   ``@``, tab, CR or ``'`` is guarded like a cell, so no CSV the tool writes through
@@ -24,7 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from screening.cli.app import app
-from screening.privacy import (
+from screening.io.privacy import (
     author_like_left,
     guard_cell,
     guard_frame,

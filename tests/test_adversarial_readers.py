@@ -1,6 +1,6 @@
 """Reading hostile and careless inputs (issue 11): nothing lost, nothing leaked, no traceback.
 
-Pins, for :mod:`screening.readers`:
+Pins, for :mod:`screening.io.readers`:
 
 * a stray or unclosed quote costs one reject (its first line) and the rest of the file is read
   on; ``rows_in`` counts physical records (item 1);
@@ -33,8 +33,8 @@ from typer.testing import CliRunner
 
 from screening.cli.app import app
 from screening.errors import ScreeningError
-from screening.readers import MAX_RECORD_LINES, find_text_column, open_table, read_table
-from screening.writers import write_table
+from screening.io.readers import MAX_RECORD_LINES, find_text_column, open_table, read_table
+from screening.io.writers import write_table
 from tests.helpers import run_cli
 
 runner = CliRunner()

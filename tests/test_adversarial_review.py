@@ -148,7 +148,7 @@ def test_formula_texts_round_trip_through_an_xlsx_queue(small_model: Path, tmp_p
 
 
 def test_formula_texts_round_trip_through_a_csv_queue(small_model: Path, tmp_path: Path) -> None:
-    from screening.writers import write_table
+    from screening.io.writers import write_table
 
     scored = tmp_path / "scored.csv"  # guarded, as `screening score` writes it
     write_table(_scored(list(FORMULA_TEXTS)), scored, formula_guard=True)

@@ -27,9 +27,9 @@ from typer.testing import CliRunner
 from screening import paths
 from screening.cli.app import app
 from screening.errors import ScreeningError
-from screening.parallel import available_cores
-from screening.scoring import OUTPUT_COLUMNS, output_names
-from screening.writers import write_table
+from screening.io.writers import write_table
+from screening.scoring.local import OUTPUT_COLUMNS, output_names
+from screening.scoring.parallel import available_cores
 from tests.helpers import run_cli
 
 runner = CliRunner()
@@ -96,8 +96,8 @@ def test_dask_engine_columns_never_collide(small_model: Path, tmp_path: Path) ->
     import pyarrow.parquet as pq
 
     from screening.bundle import load_bundle
-    from screening.distributed import _read_piece, _score_piece, output_meta, plan
-    from screening.post_scorer import PostScorer
+    from screening.scoring.distributed import _read_piece, _score_piece, output_meta, plan
+    from screening.scoring.post_scorer import PostScorer
 
     frame = pd.DataFrame(
         {
@@ -227,7 +227,7 @@ def test_dask_output_directory_holding_the_inputs_is_refused(
 ) -> None:
     pytest.importorskip("dask.dataframe")
     from screening.bundle import load_bundle
-    from screening.distributed import score_dask
+    from screening.scoring.distributed import score_dask
 
     folder = tmp_path / "exports"
     folder.mkdir()
@@ -280,7 +280,7 @@ def test_existing_rejects_file_is_replaced_with_force(small_model: Path, tmp_pat
 
 
 def test_cap_jobs_is_pure() -> None:
-    from screening.parallel import cap_jobs
+    from screening.scoring.parallel import cap_jobs
 
     assert cap_jobs(None, 4) == 4
     assert cap_jobs(3, 4) == 3
@@ -484,7 +484,7 @@ def test_stopping_a_parallel_run_leaves_no_process_and_no_temp_file(
 
 STOP_WHILE_SENDING = """
 import sys
-from screening.parallel import ordered_map
+from screening.scoring.parallel import ordered_map
 
 def big(state, payload):
     return b"x" * 30_000_000  # workers spend most of their time sending this back
@@ -609,7 +609,7 @@ def test_dask_engine_keeps_integer_ids_with_nulls_exact(small_model: Path, tmp_p
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from screening.distributed import _read_piece, plan
+    from screening.scoring.distributed import _read_piece, plan
 
     ids = pa.array([1850985128734428161, None, 1850985128734428163], type=pa.int64())
     pq.write_table(pa.table({"id_str": ids, "text": POSTS[:3]}), tmp_path / "p.parquet")

@@ -11,14 +11,14 @@ import pytest
 from screening import paths
 from screening.bundle import load_bundle
 from screening.lexicon import CandidateLexicon
-from screening.post_scorer import PostScorer
-from screening.scoring import score_file
+from screening.scoring.local import score_file
+from screening.scoring.post_scorer import PostScorer
 from tests.helpers import run_cli
 
 pytest.importorskip("dask.dataframe", reason="Dask is an optional extra: pip install '.[dask]'")
 pytest.importorskip("distributed", reason="Dask is an optional extra: pip install '.[dask]'")
 
-from screening.distributed import (
+from screening.scoring.distributed import (
     _read_piece,
     _score_piece,
     output_meta,

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.errors import ScreeningError
-from screening.io import decode_bytes, find_text_column, read_table, write_table
-from screening.privacy import unguard_cell
+from screening.io.privacy import unguard_cell
+from screening.io.readers import decode_bytes, find_text_column, read_table
+from screening.io.writers import write_table
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ from screening import paths
 from screening.bundle import load_bundle, save_bundle
 from screening.cli.app import app
 from screening.guidance import load_guidance
-from screening.provenance import model_version, read_sidecar, sidecar_for
 from screening.review.labels import conflicts, export_labels
 from screening.review.learn import interleave, learn_sample
 from screening.review.queue import build_queue
 from screening.review.store import Decision, Store
+from screening.scoring.provenance import model_version, read_sidecar, sidecar_for
 from tests.helpers import run_cli
 
 runner = CliRunner()

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.io import decode_bytes, read_table, sniff_delimiter
-from screening.privacy import guard_cell, pseudonym, unguard_cell
+from screening.io.privacy import guard_cell, pseudonym, unguard_cell
+from screening.io.readers import decode_bytes, read_table, sniff_delimiter
 from tests.helpers import REALDATA, run_cli
 
 REAL_FILES = sorted(REALDATA.glob("*.[ct]sv")) if REALDATA.is_dir() else []

@@ -1,4 +1,4 @@
-"""Local workers share one preloaded model (screening.shared_model) and score as before."""
+"""Local workers share one preloaded model (screening.scoring.shared_model) and score as before."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screening import shared_model
 from screening.bundle import load_bundle
 from screening.errors import ScreeningError
-from screening.heap import release_free_memory
-from screening.post_scorer import PostScorer
-from screening.shared_model import ModelFile, SharedScorer
+from screening.scoring import shared_model
+from screening.scoring.heap import release_free_memory
+from screening.scoring.post_scorer import PostScorer
+from screening.scoring.shared_model import ModelFile, SharedScorer
 from tests.helpers import run_cli
 
 POSTS = [
@@ -132,15 +132,16 @@ def test_workers_fork_from_a_forkserver_that_preloaded_the_model(
     script = textwrap.dedent(
         f"""
         import json
-        from screening.parallel import ordered_map
-        from screening.shared_model import ENV, ModelFile
+        from screening.scoring.parallel import ordered_map
+        from screening.scoring.shared_model import ENV, ModelFile
         from tests.test_shared_model import worker_view
 
         ref = ModelFile({ref.path!r}, {ref.sha256!r})
         env = {{ENV: ref.to_env()}} if {preload!r} else {{}}
         got = ordered_map(
             worker_view, ref, ((i, i) for i in range(6)), jobs=2,
-            preload=("screening.scoring", "screening.forkserver_preload"), preload_env=env,
+            preload=("screening.scoring.local", "screening.scoring.forkserver_preload"),
+            preload_env=env,
         )
         print(json.dumps([r for _, r in got]))
         """
@@ -163,7 +164,7 @@ def test_releasing_free_memory_works_on_glibc() -> None:
 def test_the_reading_process_of_several_jobs_never_loads_the_model(
     small_model: Path, tmp_path: Path
 ) -> None:
-    from screening.scoring import score_file
+    from screening.scoring.local import score_file
 
     posts = tmp_path / "posts.csv"
     posts.write_text("text\n" + "\n".join(f"posting ke-{i} coblos 2" for i in range(12)) + "\n")

@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 
 from screening import paths
 from screening.bundle import load_bundle
-from screening.duplicates import DuplicateIndex
 from screening.errors import ScreeningError
 from screening.features import FastFeatures
+from screening.io.readers import open_table, read_table
+from screening.io.writers import TableWriter
 from screening.lexicon import CandidateLexicon
-from screening.parallel import ordered_map
-from screening.readers import open_table, read_table
-from screening.scoring import mark_duplicates, score_file
+from screening.scoring.duplicates import DuplicateIndex
+from screening.scoring.local import mark_duplicates, score_file
+from screening.scoring.parallel import ordered_map
 from screening.text import normalize_many
-from screening.writers import TableWriter
 from tests.helpers import run_cli
 
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"
@@ -280,7 +280,7 @@ def test_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
 @given(st.lists(st.sampled_from(["a", "b", "", " a", "A", "é", "e\u0301", "a\n"]), max_size=30))
 def test_text_codes_follow_first_appearance(texts: list[str]) -> None:
     """Codes are given in order of first appearance, identical strings only sharing one."""
-    from screening.duplicates import encode_texts
+    from screening.scoring.duplicates import encode_texts
 
     index: dict[str, int] = {}
     expected = [index.setdefault(t, len(index)) for t in texts]

@@ -35,7 +35,7 @@ def server(full_model: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
     from screening.bundle import load_bundle
     from screening.guidance import load_guidance
-    from screening.io import read_table
+    from screening.io.readers import read_table
     from screening.paths import GUIDANCE
     from screening.review.queue import build_queue
     from screening.review.web import create_app

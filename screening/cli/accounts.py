@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from screening.cli.options import Force, Lang, LangOption
-from screening.io import write_table
+from screening.io.files import check_target
+from screening.io.writers import write_table
 from screening.review.accounts import PRIORITY_EN, accounts, localise
 from screening.review.queue import read_scored
-from screening.writers import check_target
 
 
 def command(

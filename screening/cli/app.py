@@ -13,7 +13,8 @@ Stopping: :func:`main` turns SIGINT, SIGTERM and SIGHUP into :class:`Stopped`, r
 main thread. It is a BaseException, so ``except Exception`` blocks let it through while the
 atomic writers delete their temporary files on the way out (a stopped run leaves neither a
 partial output nor a hidden ``.NAME.*.tmp``) and worker processes are stopped
-(:mod:`screening.parallel`); then ``interrupted`` (or ``terminated``) is the one line printed.
+(:mod:`screening.scoring.parallel`); then ``interrupted`` (or ``terminated``) is the one line
+printed.
 Further stop signals are ignored so that they cannot cut that cleanup short.
 
 Importing this module is cheap: the verbs (pandas, scikit-learn: seconds of imports) load when

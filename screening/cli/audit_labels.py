@@ -11,9 +11,10 @@ from screening import paths
 from screening.audit import audit_labels
 from screening.cli.options import Force
 from screening.dataset import load_labelled
-from screening.io import detect_format, write_table
+from screening.io.files import check_target
+from screening.io.readers import detect_format
+from screening.io.writers import write_table
 from screening.lexicon import CandidateLexicon
-from screening.writers import check_target
 
 
 def command(

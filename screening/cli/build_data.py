@@ -11,7 +11,7 @@ from screening import paths
 from screening.dataset import build
 from screening.everyday import write_everyday_words
 from screening.guidance import load_guidance
-from screening.io import write_table
+from screening.io.writers import write_table
 
 
 def everyday_words_path(out: Path) -> Path:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from screening import paths
-from screening.bundle import write_json_atomic, write_text_atomic
 from screening.cli.options import (
     Candidates,
     Lang,
@@ -21,6 +20,7 @@ from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import paired_bootstrap_ap, worst_errors
 from screening.explain import reasons
+from screening.io.files import write_json_atomic, write_text_atomic
 from screening.training import evaluate_frame
 
 

@@ -11,7 +11,7 @@ from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
 from screening.errors import ScreeningError
 from screening.explain import reasons
 from screening.guidance import load_guidance
-from screening.io import find_text_column, read_table
+from screening.io.readers import find_text_column, read_table
 from screening.paths import GUIDANCE
 
 

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from screening.cli.options import Force
+from screening.io.files import check_target
 from screening.lexicon_suggest import draft_yaml, suggest, write_draft
-from screening.writers import check_target
 
 
 def command(

@@ -10,8 +10,8 @@ import typer
 
 from screening import paths
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
+from screening.io.files import check_target
 from screening.retrain import LABEL_WEIGHTS, list_models, new_version_name, retrain
-from screening.writers import check_target
 
 
 def retrain_command(

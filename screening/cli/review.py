@@ -15,15 +15,15 @@ import typer
 from screening.cli.options import Force, Lang, LangOption, ModelDir, open_model
 from screening.errors import ScreeningError
 from screening.guidance import load_guidance
-from screening.io import write_table
+from screening.io.files import check_target
+from screening.io.writers import write_table
 from screening.paths import GUIDANCE
-from screening.provenance import model_version, read_sidecar, sidecar_for
 from screening.review.accounts import accounts, localise
 from screening.review.labels import conflicts, export_labels
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
 from screening.review.stats import render_stats, stats
 from screening.review.store import Store, text_hash
-from screening.writers import check_target
+from screening.scoring.provenance import model_version, read_sidecar, sidecar_for
 
 app = typer.Typer(
     help="Reviewer audit loop: queue -> decide -> import -> stats -> export labels.",

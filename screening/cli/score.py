@@ -21,14 +21,14 @@ from screening.cli.options import (
     open_lexicon,
     open_model,
 )
-from screening.distributed import DaskSummary, score_dask
-from screening.distributed import check_paths as check_dask_paths
 from screening.errors import ScreeningError
+from screening.io.privacy import KEY_ENV, load_key
+from screening.io.readers import DEFAULT_CHUNK_ROWS
 from screening.messages import name_list
-from screening.parallel import available_cores, cap_jobs
-from screening.privacy import KEY_ENV, load_key
-from screening.readers import DEFAULT_CHUNK_ROWS
-from screening.scoring import ScoreSummary, check_paths, score_file
+from screening.scoring.distributed import DaskSummary, score_dask
+from screening.scoring.distributed import check_paths as check_dask_paths
+from screening.scoring.local import ScoreSummary, check_paths, score_file
+from screening.scoring.parallel import available_cores, cap_jobs
 
 
 class Engine(StrEnum):

@@ -11,10 +11,11 @@ import pandas as pd
 import typer
 
 from screening import paths
-from screening.bundle import apply_threshold, write_json_atomic
+from screening.bundle import apply_threshold
 from screening.cli.options import Candidates, Force, ModelDir, lexicon_for_data, open_model
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
+from screening.io.files import atomic_write, check_target, write_json_atomic
 from screening.label_checks import queue_bias, training_overlap
 from screening.thresholds import (
     GRID,
@@ -23,7 +24,6 @@ from screening.thresholds import (
     recommend,
     threshold_table,
 )
-from screening.writers import atomic_write, check_target
 
 
 def command(

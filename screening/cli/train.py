@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from screening import paths
+from screening.io.files import check_target
 from screening.training import TrainConfig, train
-from screening.writers import check_target
 
 
 def command(

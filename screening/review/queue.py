@@ -11,7 +11,7 @@ The scored input may be one file or the directory of Parquet part files the Dask
 rows it kept as rejected (a non-empty ``reject_reason``, no score) are skipped and counted, and
 any other row whose ``score`` is not a number is an error naming its line. XLSX queues show
 control characters XML cannot hold as their Unicode control pictures
-(:func:`screening.cells.xlsx_text`); text comes back as written when the sheet is read.
+(:func:`screening.io.cells.xlsx_text`); text comes back as written when the sheet is read.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.bundle import now_iso, sha256_file
-from screening.cells import xlsx_text
 from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
 from screening.i18n import t
-from screening.io import LINE_COL, atomic_write, find_text_column, read_table, write_table
+from screening.io.cells import xlsx_text
+from screening.io.files import atomic_write, now_iso, sha256_file
+from screening.io.readers import LINE_COL, find_text_column, read_table
+from screening.io.writers import write_table
 from screening.review.learn import interleave, learn_sample
 from screening.review.sheet import (
     COLUMNS,

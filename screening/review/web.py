@@ -27,9 +27,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening.bundle import now_iso
 from screening.guidance import CATEGORIES, Guidance, load_guidance
 from screening.i18n import LANGS, t
+from screening.io.files import now_iso
 from screening.paths import GUIDANCE
 from screening.review.sheet import AUTHOR_COLUMNS, DATE_COLUMNS, LINK_COLUMNS, reason_terms
 from screening.review.store import DECISIONS, Decision, Store

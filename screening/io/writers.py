@@ -9,103 +9,18 @@ half-written file under the output name (a test kills ``score`` mid-write to che
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
 import pandas as pd
 
-from screening.cells import xlsx_text
 from screening.errors import ScreeningError
-from screening.readers import Reject, detect_format
+from screening.io.cells import xlsx_text
+from screening.io.files import atomic_path
+from screening.io.readers import Reject, detect_format
 
 XLSX_MAX_ROWS = 1_048_576
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def same_file(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` name one file: the same inode (a hard link, a symlink, another
-    spelling of the path), or, when either does not exist, the same resolved path."""
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):  # a missing file has no inode to compare
-        return Path(os.path.abspath(a)).resolve() == Path(os.path.abspath(b)).resolve()
-
-
-def check_target(
-    path: Path,
-    force: bool = False,
-    *,
-    inputs: Iterable[Path] = (),
-    bundle: bool = False,
-    hint: str = "pass --force to overwrite it",
-) -> None:
-    """Refuse an output before any work, with the reason the write would fail later.
-
-    Raises ScreeningError when ``path`` is one of ``inputs`` (the same file through any link
-    or spelling, or a path inside an input folder: inputs are never modified, whatever
-    ``force`` says); when it exists and ``force`` is False (for a ``bundle`` folder, an empty
-    one does not count: nothing would be lost); when a file output is a folder or a bundle
-    output is a file; or when the nearest existing parent is not a writable folder. ``hint``
-    ends the exists message.
-    """
-    p = Path(path)
-    for given in inputs:
-        source = Path(os.path.realpath(given))
-        if same_file(p, given) or source in Path(os.path.realpath(p)).parents:
-            raise ScreeningError(f"{p} is the input {given}; write the output elsewhere")
-    if bundle and p.exists() and not p.is_dir():
-        raise ScreeningError(f"{p} exists and is not a model bundle folder")
-    if not bundle and p.is_dir():
-        raise ScreeningError(f"{p} is a directory")
-    occupied = p.exists() and not (bundle and not any(p.iterdir()))
-    if occupied and not force:
-        raise ScreeningError(f"{p} exists" + (f"; {hint}" if hint else ""))
-    parent = p.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent  # missing folders are created on write
-    if not parent.is_dir():
-        raise ScreeningError(f"cannot write {p}: {parent} is not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ScreeningError(f"cannot write {p}: folder {parent} is not writable")
-
-
-@contextmanager
-def atomic_path(path: Path, force: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on normal exit, fsync it and rename it into
-    place; on an exception, delete it. With ``force=False`` an existing ``path`` is an error."""
-    check_target(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
-
-    Readers never see a half-written file under ``path``; an interrupted run leaves at most a
-    hidden ``.NAME.*.tmp``. With ``force=False`` an existing ``path`` is an error.
-    """
-    with atomic_path(path, force) as tmp:
-        write(tmp)
 
 
 def _booleans_as_words(frame: pd.DataFrame) -> pd.DataFrame:
@@ -149,7 +64,7 @@ class TableWriter(_AtomicWriter):
 
     Use as a context manager: ``with TableWriter(path) as w: w.write(frame) ...``. Every
     chunk must have the same columns. ``formula_guard`` neutralises spreadsheet formulas in
-    CSV/TSV text cells (see :mod:`screening.privacy`); XLSX text cells are always typed strings.
+    CSV/TSV text cells (see :mod:`screening.io.privacy`); XLSX text cells are always typed strings.
     Parquet column types come from the first non-empty chunk; later chunks are cast to them.
     """
 
@@ -189,7 +104,7 @@ class TableWriter(_AtomicWriter):
 
     def _write_csv(self, frame: pd.DataFrame, header: bool) -> None:
         if self.formula_guard:
-            from screening.privacy import guard_frame
+            from screening.io.privacy import guard_frame
 
             frame = guard_frame(frame)
         sep = "\t" if self.path.suffix.lower() == ".tsv" else ","
@@ -258,7 +173,7 @@ class TableWriter(_AtomicWriter):
 def _xlsx_cell(ws: Any, value: object) -> Any:
     """A typed cell: text stays text even when it starts with '=' (pandas' to_excel would
     store it as a formula, losing the post and running it in the sheet). Control characters
-    XLSX cannot hold become visible control pictures (:func:`screening.cells.xlsx_text`)."""
+    XLSX cannot hold become visible control pictures (:func:`screening.io.cells.xlsx_text`)."""
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, float) and value != value:  # NaN

@@ -37,21 +37,21 @@ import pandas as pd
 from screening.bundle import Bundle
 from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
+from screening.io.files import check_target, same_file
+from screening.io.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
 from screening.lexicon import CandidateLexicon
-from screening.parallel import STOP_SIGNALS
-from screening.provenance import Provenance, sidecar_for, write_sidecar
-from screening.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
-from screening.scoring import (
+from screening.scoring.local import (
     OUTPUT_COLUMNS,
     lexicon_names,
     output_names,
     score_partition,
     unclash,
 )
-from screening.writers import check_target, same_file
+from screening.scoring.parallel import STOP_SIGNALS
+from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
 
 if TYPE_CHECKING:
-    from screening.post_scorer import PostScorer
+    from screening.scoring.post_scorer import PostScorer
 
 SOURCE_COL = "source_file"
 # the columns this engine adds to the scored rows (besides scoring.OUTPUT_COLUMNS)
@@ -292,7 +292,7 @@ def score_dask(
     import dask
     import dask.dataframe as dd
 
-    from screening.post_scorer import PostScorer
+    from screening.scoring.post_scorer import PostScorer
 
     start = time.perf_counter()
     files = check_paths(inputs, output_dir, force)

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from screening import __version__
-from screening.bundle import Bundle, now_iso, sha256_file, write_json_atomic
+from screening.bundle import Bundle
 from screening.errors import ScreeningError
+from screening.io.files import now_iso, sha256_file, write_json_atomic
 from screening.lexicon import CandidateLexicon
 
 SIDECAR_SUFFIX = ".meta.json"

@@ -1,7 +1,7 @@
 """One copy of the model for all local worker processes, instead of one copy each.
 
 ``score --jobs N`` forks its workers from multiprocessing's forkserver. When the forkserver
-is started, it imports :mod:`screening.forkserver_preload`, which loads the bundle's model
+is started, it imports :mod:`screening.scoring.forkserver_preload`, which loads the bundle's model
 named by the :data:`ENV` variable (set only for that start), and then freezes the garbage
 collector's view of everything loaded so far (``gc.freeze``). A worker forked afterwards
 reads the code and the model through shared copy-on-write pages: the collector never walks
@@ -26,8 +26,8 @@ from screening.bundle import load_model_file
 if TYPE_CHECKING:
     from screening.lexicon import CandidateLexicon
     from screening.model import PartisanModel
-    from screening.post_scorer import PostScorer
-    from screening.scoring import ScoredTexts
+    from screening.scoring.local import ScoredTexts
+    from screening.scoring.post_scorer import PostScorer
 
 ENV = "SCREENING_SHARED_MODEL"
 
@@ -66,7 +66,7 @@ def model_for(ref: ModelFile) -> PartisanModel:
 
 @dataclass
 class SharedScorer:
-    """Scores like a :class:`~screening.post_scorer.PostScorer` of ``model_file``'s model,
+    """Scores like a :class:`~screening.scoring.post_scorer.PostScorer` of ``model_file``'s model,
     made on first use in the process that scores; pickled, it is only the reference, the
     lexicon and the threshold (the state local workers receive)."""
 
@@ -77,7 +77,7 @@ class SharedScorer:
 
     def score(self, texts: list[str]) -> ScoredTexts:
         if self.scorer is None:
-            from screening.post_scorer import PostScorer
+            from screening.scoring.post_scorer import PostScorer
 
             model = model_for(self.model_file)
             self.scorer = PostScorer(model, self.lexicon, self.threshold)

@@ -2,16 +2,16 @@
 
 The flow, one chunk at a time (so memory does not grow with the file):
 
-1. :func:`screening.readers.open_table` yields chunks of parsed rows and rejects;
+1. :func:`screening.io.readers.open_table` yields chunks of parsed rows and rejects;
 2. :func:`prepare` drops rows with no scorable text into the rejects, and
-   :class:`~screening.duplicates.DuplicateIndex` marks texts seen on an earlier line;
+   :class:`~screening.scoring.duplicates.DuplicateIndex` marks texts seen on an earlier line;
 3. :class:`PostScorer` scores the chunk's distinct texts, in this process or in ``jobs``
-   worker processes (:func:`screening.parallel.ordered_map`, results kept in input order);
-4. :func:`assemble` builds the output rows, which :class:`~screening.writers.TableWriter`
+   worker processes (:func:`screening.scoring.parallel.ordered_map`, results kept in input order);
+4. :func:`assemble` builds the output rows, which :class:`~screening.io.writers.TableWriter`
    appends to a temporary file renamed into place at the end.
 
 The same :class:`PostScorer` and :func:`score_partition` serve the Dask engine
-(:mod:`screening.distributed`), so every engine gives the same scores.
+(:mod:`screening.scoring.distributed`), so every engine gives the same scores.
 """
 
 from __future__ import annotations
@@ -28,16 +28,11 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import Bundle
-from screening.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
-from screening.heap import release_free_memory
-from screening.lexicon import CandidateLexicon
-from screening.parallel import ordered_map
-from screening.privacy import author_like_left, pseudonymize
-from screening.progress import RowProgress
-from screening.provenance import Provenance, sidecar_for, write_sidecar
-from screening.readers import (
+from screening.io.files import check_target
+from screening.io.privacy import author_like_left, pseudonymize
+from screening.io.readers import (
     DEFAULT_CHUNK_ROWS,
     LINE_COL,
     MAX_TEXT_CHARS,
@@ -45,19 +40,26 @@ from screening.readers import (
     find_text_column,
     open_table,
 )
-from screening.shared_model import ENV as SHARED_MODEL_ENV
-from screening.shared_model import ModelFile, SharedScorer
-from screening.writers import RejectsWriter, TableWriter, check_target
+from screening.io.writers import RejectsWriter, TableWriter
+from screening.lexicon import CandidateLexicon
+from screening.scoring.duplicates import DuplicateIndex, TextCodes, encode_texts
+from screening.scoring.heap import release_free_memory
+from screening.scoring.parallel import ordered_map
+from screening.scoring.progress import RowProgress
+from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
+from screening.scoring.shared_model import ENV as SHARED_MODEL_ENV
+from screening.scoring.shared_model import ModelFile, SharedScorer
 
 if TYPE_CHECKING:
-    from screening.post_scorer import PostScorer
+    from screening.scoring.post_scorer import PostScorer
 
 M = TypeVar("M")
 
 
 class Scorer(Protocol):
-    """What scores a chunk's distinct texts: a :class:`~screening.post_scorer.PostScorer`, or
-    a :class:`~screening.shared_model.SharedScorer` that makes one where it runs."""
+    """What scores a chunk's distinct texts: a
+    :class:`~screening.scoring.post_scorer.PostScorer`, or a
+    :class:`~screening.scoring.shared_model.SharedScorer` that makes one where it runs."""
 
     def score(self, texts: list[str]) -> ScoredTexts: ...
 
@@ -115,7 +117,7 @@ class ScoredTexts:
     """Results for n distinct texts: ``score`` (n,) rounded to 6 decimals, ``flagged`` (n,)
     bool (score >= threshold), ``category`` (n,) str, ``category_score`` (n,) rounded to 4
     decimals, ``reasons`` (n,) str, empty unless flagged. Defined here, not beside
-    :class:`~screening.post_scorer.PostScorer`: the reading process unpickles these from its
+    :class:`~screening.scoring.post_scorer.PostScorer`: the reading process unpickles these from its
     workers, and unpickling imports the module that defines them."""
 
     score: np.ndarray
@@ -132,8 +134,12 @@ def _score_texts(scorer: Scorer, texts: list[str]) -> ScoredTexts:
 
 
 # what the workers' forkserver imports before forking them: the scoring code, then the model
-# (screening.shared_model), so that the workers share both
-_WORKER_PRELOAD = ("screening.scoring", "screening.post_scorer", "screening.forkserver_preload")
+# (screening.scoring.shared_model), so that the workers share both
+_WORKER_PRELOAD = (
+    "screening.scoring.local",
+    "screening.scoring.post_scorer",
+    "screening.scoring.forkserver_preload",
+)
 
 
 def _scored_chunks(
@@ -152,7 +158,7 @@ def _scored_chunks(
         scorer = SharedScorer(shared, lexicon, threshold)
         env = {SHARED_MODEL_ENV: shared.to_env()}
     else:
-        from screening.post_scorer import PostScorer
+        from screening.scoring.post_scorer import PostScorer
 
         scorer, env = PostScorer(bundle.model, lexicon, threshold), {}
     return ordered_map(_score_texts, scorer, chunks, jobs, preload=_WORKER_PRELOAD, preload_env=env)

@@ -12,7 +12,7 @@ How each format streams:
   of about 1 MiB and kept until the record that uses them is done (so a malformed record can
   be read again line by line; see "Records" below). The encoding is decided by one fast pass
   over the bytes first, because a Windows-1252 export is only recognisable from the whole
-  file. The formula guard the tool puts on CSV cells it writes (``screening.privacy``) is
+  file. The formula guard the tool puts on CSV cells it writes (``screening.io.privacy``) is
   undone on every cell and column name, so the tool's own outputs read back as written.
 * JSONL: line by line; a first pass collects the union of the records' keys so every chunk has
   the same columns.
@@ -21,7 +21,7 @@ How each format streams:
   into chunks; XLSX holds at most 1,048,576 rows per sheet anyway. Every sheet that holds a
   post-text column is read (with a ``sheet`` column when there are several); ``line`` is the
   spreadsheet row number within its sheet, and a row without any value is not a record.
-  Control pictures (``screening.cells``) in text cells become the control characters again.
+  Control pictures (``screening.io.cells``) in text cells become the control characters again.
 
 Records (CSV/TSV/TXT). A *physical record* is one line of the file, or several when a quoted
 field holds line breaks: a field that starts with ``"`` runs, across lines, to its closing
@@ -63,10 +63,10 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from screening.cells import xlsx_untext
 from screening.errors import ScreeningError
+from screening.io.cells import xlsx_untext
+from screening.io.privacy import unguard_cell
 from screening.messages import name_list, printable
-from screening.privacy import unguard_cell
 
 LINE_COL = "line"
 SHEET_COL = "sheet"  # added when several XLSX sheets are read ("sheet.1" if the input has one)
@@ -985,7 +985,7 @@ def _open_parquet(path: Path, chunk_rows: int) -> TableStream:
 
 def _xlsx_value(v: object) -> str:
     """One spreadsheet cell as text: '' for empty, integral numbers without ".0", text with
-    the tool's control pictures turned back into the control characters (screening.cells)."""
+    the tool's control pictures turned back into the control characters (screening.io.cells)."""
     if v is None:
         return ""
     if isinstance(v, str):

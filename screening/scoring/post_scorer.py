@@ -1,7 +1,7 @@
 """Scoring posts with a loaded model: scores, flags, categories and reasons.
 
 This is the code that runs where the model is (a worker process, a Dask worker, or the one
-process of ``score --jobs 1``); :mod:`screening.scoring` reads and writes files around it
+process of ``score --jobs 1``); :mod:`screening.scoring.local` reads and writes files around it
 and imports it only when it scores in its own process: the reading process of
 ``score --jobs N`` needs neither the model nor this module.
 """
@@ -15,14 +15,14 @@ from screening.guidance import Guidance, load_guidance
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
 from screening.paths import GUIDANCE
-from screening.scoring import ScoredTexts
+from screening.scoring.local import ScoredTexts
 
 
 class PostScorer:
     """Everything one process needs to score posts: model, lexicon, threshold, guidance.
 
     Picklable, so Dask workers receive it once and keep it (local workers receive a
-    :class:`~screening.shared_model.SharedScorer`, which makes one of these).
+    :class:`~screening.scoring.shared_model.SharedScorer`, which makes one of these).
     """
 
     def __init__(
