@@ -80,14 +80,13 @@ def _tfidf(counts: sp.csr_matrix, vec: TfidfVectorizer) -> sp.csr_matrix:
     """Apply the fitted vectoriser's tf-idf weighting to a count matrix, as scikit-learn does."""
     X = counts.astype(vec.dtype)
     X.sort_indices()
-    tfidf = vec._tfidf  # the fitted TfidfTransformer: its idf_ and options
-    if tfidf.sublinear_tf:
+    if vec.sublinear_tf:
         np.log(X.data, X.data)
         X.data += 1.0
-    if hasattr(tfidf, "idf_"):
-        X.data *= tfidf.idf_[X.indices]
-    if tfidf.norm is not None and X.shape[0]:
-        X = normalize(X, norm=tfidf.norm, copy=False)
+    if vec.use_idf:
+        X.data *= vec.idf_[X.indices]
+    if vec.norm is not None and X.shape[0]:
+        X = normalize(X, norm=vec.norm, copy=False)
     return X
 
 

@@ -73,8 +73,6 @@ GUIDANCE_SCHEMA: dict[str, Any] = {
     },
 }
 
-DEFAULT_GUIDANCE = paths.GUIDANCE
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -127,7 +125,7 @@ class Guidance:
         return " ".join(self.legal_basis[k] for k in self.categories[category].legal_basis)
 
 
-def load_guidance(path: str | Path = DEFAULT_GUIDANCE) -> Guidance:
+def load_guidance(path: str | Path = paths.GUIDANCE) -> Guidance:
     """Load and validate the guidance file; raises ScreeningError naming the bad key."""
     p = Path(path)
     data = load_yaml_file(p, "guidance file")

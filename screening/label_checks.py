@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from screening import paths
-from screening.review.store import text_hash
+from screening.hashing import text_hash
 
 QUEUE_COLUMNS = ("sample", "basis", "reviewer", "decided_at")
 HIGH_FLAG_SHARE = 0.8

@@ -8,7 +8,6 @@ folder is there. Never train on these posts.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from screening import paths
 from screening.errors import ScreeningError
+from screening.hashing import text_hash
 from screening.io.readers import LINE_COL, find_text_column, open_table
 
 # SCREENING_REALDATA moves the folder (a CI cache, another checkout layout)
@@ -43,7 +43,7 @@ HASH_CHARS = 12
 
 def text_digest(text: str) -> str:
     """The short sha256 a reference keeps to check that it still points at the same post."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return text_hash(text)[:HASH_CHARS]
 
 
 def lexicon_for(file: str) -> Path | None:

@@ -33,10 +33,10 @@ from screening.bundle import Bundle, load_bundle, read_card
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import binary_metrics, paired_bootstrap_ap
+from screening.hashing import text_hash
 from screening.io.files import atomic_write, sha256_file
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
-from screening.review.store import text_hash
 from screening.training import TrainConfig, evaluate_frame, train
 
 GROUP_COLUMNS = ("election", "group", "file")

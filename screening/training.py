@@ -37,8 +37,7 @@ class TrainConfig:
     eval_lexicon: Path | None = paths.EVAL_LEXICON
     folds: int = 5
     seed: int = 0
-    C: float = 8.0
-    # other PartisanModel parameters (lexicon_dropout, typed_mentions, ...), for comparisons
+    # PartisanModel parameters other than its defaults (C, lexicon_dropout, ...)
     model_params: dict[str, Any] = field(default_factory=dict)
     # reviewer labels may say "partisan" without a category: the binary head learns from
     # them, the category head leaves them out (bundled data must always have one)
@@ -225,7 +224,7 @@ def train(
     texts = df["text"].tolist()
     y = df["label"].to_numpy()
     cats = df["category"].to_numpy(dtype=object)
-    params: dict[str, Any] = {"C": config.C, "random_state": config.seed}
+    params: dict[str, Any] = {"random_state": config.seed}
     params.update(config.model_params)  # a comparison's options win over the defaults
     model = PartisanModel(lexicon=lexicon, **params)
 

@@ -15,6 +15,7 @@ import typer
 from screening.cli.options import Force, Lang, LangOption, ModelDir, open_model
 from screening.errors import ScreeningError
 from screening.guidance import load_guidance
+from screening.hashing import text_hash
 from screening.io.files import check_target
 from screening.io.writers import write_table
 from screening.paths import GUIDANCE
@@ -22,7 +23,7 @@ from screening.review.accounts import accounts, localise
 from screening.review.labels import conflicts, export_labels
 from screening.review.queue import build_queue, read_decisions, read_scored, write_queue
 from screening.review.stats import render_stats, stats
-from screening.review.store import Store, text_hash
+from screening.review.store import Store
 from screening.scoring.provenance import model_version, read_sidecar, sidecar_for
 
 app = typer.Typer(

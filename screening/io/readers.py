@@ -115,7 +115,8 @@ _BLOCK = 1 << 20
 _HIGH_BYTES = bytes(range(128, 256))
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+# the index columns pandas stores in a Parquet file: not the export's columns
+PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 _CP1252 = "cp1252"
 _UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
 
@@ -518,7 +519,7 @@ def _looks_binary(head: str) -> bool:
     return controls > 0.3 * len(head)
 
 
-def _dedupe_names(names: list[str]) -> list[str]:
+def dedupe_names(names: list[str]) -> list[str]:
     """Distinct column names: an empty name becomes ``column_N`` (N counts from 1), a repeat
     gets the first free suffix ``.1``, ``.2``, ... (a name already taken by a later column is
     skipped too). LINE_COL is taken by the reader's line numbers: an input column of that name
@@ -742,7 +743,7 @@ def _open_csv(path: Path, chunk_rows: int) -> TableStream:
     if names is None:
         text.close()
         raise ScreeningError(f"{path}: cannot read the header row (line 1): {problem}")
-    header = _dedupe_names([str(unguard_cell(h)).strip() for h in names])
+    header = dedupe_names([str(unguard_cell(h)).strip() for h in names])
     width = parser.width = len(header)
 
     unguard = enc.guard_marks
@@ -845,7 +846,7 @@ def _open_jsonl(path: Path, chunk_rows: int) -> TableStream:
                 if isinstance(rec, dict):
                     keys.update(dict.fromkeys(rec))
     keys_in = list(keys)
-    columns = _dedupe_names(keys_in)
+    columns = dedupe_names(keys_in)
     text, counter = _open_text(path, enc)
 
     def chunks() -> Iterator[Chunk]:
@@ -900,7 +901,7 @@ def _open_json_array(path: Path, chunk_rows: int) -> TableStream:
     dicts = [r if isinstance(r, dict) else {"value": r} for r in items]
     keys_in = list(dict.fromkeys(k for r in dicts for k in r))
     records = [{k: _json_cell(v) for k, v in r.items()} for r in dicts]
-    columns = _dedupe_names([str(k).strip() for k in keys_in])
+    columns = dedupe_names([str(k).strip() for k in keys_in])
     frame = _records_frame(records, keys_in, columns, list(range(1, len(records) + 1)))
     return _stream_frame(path, frame, chunk_rows, enc.label, enc.replaced, enc.mixed_lines)
 
@@ -947,7 +948,8 @@ def _stream_frame(
     )
 
 
-def _as_str(frame: pd.DataFrame) -> pd.DataFrame:
+def as_str(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as a string; a missing cell (None, NaN, NaT) becomes ``""``."""
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
@@ -959,8 +961,8 @@ def _open_parquet(path: Path, chunk_rows: int) -> TableStream:
 
     pf = pq.ParquetFile(path)
     # pandas stores a non-default index as __index_level_N__ columns; it is not post data
-    stored = [c for c in pf.schema_arrow.names if not _PANDAS_INDEX.fullmatch(c)]
-    names = _dedupe_names([str(c).strip() for c in stored])
+    stored = [c for c in pf.schema_arrow.names if not PANDAS_INDEX.fullmatch(c)]
+    names = dedupe_names([str(c).strip() for c in stored])
 
     def chunks() -> Iterator[Chunk]:
         line = 1
@@ -968,7 +970,7 @@ def _open_parquet(path: Path, chunk_rows: int) -> TableStream:
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=stored):
             # integer_object_nulls: an int64 id column with a null would otherwise become
             # float64 and print as 1.8509851287344282e+18
-            part = _as_str(batch.to_pandas(integer_object_nulls=True))
+            part = as_str(batch.to_pandas(integer_object_nulls=True))
             part.columns = names
             part[LINE_COL] = np.arange(line, line + len(part), dtype=np.int64)
             line += len(part)
@@ -1025,7 +1027,7 @@ def _read_sheet(ws: Any) -> pd.DataFrame:
                 rows.append(cells)
                 lines.append(header_row + 1 + r)
                 width = max(width, len(cells))
-    names = _dedupe_names(header + [""] * (width - len(header)))
+    names = dedupe_names(header + [""] * (width - len(header)))
     rows = [row + [""] * (width - len(row)) for row in rows]
     return _frame(rows, names, lines)
 
@@ -1036,7 +1038,7 @@ def _choose_sheets(
     """(sheets to read, sheets left out): those whose header has a post-text column."""
     found: dict[str, str] = {}
     for title, ws in sheets.items():
-        names = _dedupe_names(_sheet_header(ws)[1])
+        names = dedupe_names(_sheet_header(ws)[1])
         try:
             found[title] = find_text_column(names, text_col)
         except ScreeningError:

@@ -215,9 +215,3 @@ class RejectsWriter(_AtomicWriter):
 
     def _finish(self) -> None:
         self._fh.close()
-
-
-def write_rejects(rejects: list[Reject], path: str | Path, force: bool = False) -> None:
-    """Write ``line,reason`` rows atomically (a header-only file when there are none)."""
-    with RejectsWriter(path, force) as writer:
-        writer.write(rejects)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from screening.errors import ScreeningError
 from screening.guidance import CATEGORIES, Guidance
+from screening.hashing import text_hash
 from screening.i18n import t
 from screening.io.cells import xlsx_text
 from screening.io.files import atomic_write, now_iso, sha256_file
@@ -42,7 +43,7 @@ from screening.review.sheet import (
     layout,
     normalise_sheet,
 )
-from screening.review.store import DECISIONS, Decision, text_hash
+from screening.review.store import DECISIONS, Decision
 
 ID_COLUMNS = ("post_id", "id", "id_str", "tweet_id", "comment_id", "Id", "ID")
 CONTEXT_COLUMNS = (

@@ -10,7 +10,6 @@ makes re-importing the same sheet a no-op.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screening.errors import ScreeningError
+from screening.hashing import text_hash
 
 DECISIONS = ("partisan", "not_partisan", "unsure")
 # One statement per item: opening runs them one by one inside a single transaction (see
@@ -67,10 +67,6 @@ WHERE d.role = 'adjudication'
               WHERE x.text_sha256 = d.text_sha256 AND x.role = 'adjudication')""",
 )
 ROLES = ("review", "adjudication")
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

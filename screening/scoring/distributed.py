@@ -38,7 +38,7 @@ from screening.bundle import Bundle
 from screening.errors import ScreeningError
 from screening.everyday import EverydayUse
 from screening.io.files import check_target, same_file
-from screening.io.readers import _PANDAS_INDEX, LINE_COL, _as_str, _dedupe_names, find_text_column
+from screening.io.readers import LINE_COL, PANDAS_INDEX, as_str, dedupe_names, find_text_column
 from screening.lexicon import CandidateLexicon
 from screening.scoring.local import (
     OUTPUT_COLUMNS,
@@ -152,12 +152,12 @@ def plan(files: list[Path]) -> tuple[list[str], list[Piece]]:
     for f in files:
         try:
             meta = pq.ParquetFile(f).metadata
-            names = [n for n in pq.read_schema(f).names if not _PANDAS_INDEX.fullmatch(n)]
+            names = [n for n in pq.read_schema(f).names if not PANDAS_INDEX.fullmatch(n)]
         except Exception as exc:
             raise ScreeningError(f"{f}: cannot read as parquet: {exc}") from exc
         # the engine adds these two columns; an input column of the same name is kept as
         # <name>_input (or <name>_input_2, ... when that name is taken) rather than overwritten
-        names = _dedupe_names([str(n).strip() for n in names])
+        names = dedupe_names([str(n).strip() for n in names])
         renames = unclash(names, ENGINE_COLUMNS)
         names = [renames.get(n, n) for n in names]
         if columns is None:
@@ -185,11 +185,11 @@ def _read_piece(piece: Piece, columns: list[str]) -> pd.DataFrame:
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     else:
         pf = pq.ParquetFile(piece.path)
-        stored = [n for n in pf.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
+        stored = [n for n in pf.schema_arrow.names if not PANDAS_INDEX.fullmatch(n)]
         # integer_object_nulls: an int64 id with a null must not become a float
         table = pf.read_row_group(piece.row_group, columns=stored)
         frame = table.to_pandas(integer_object_nulls=True)
-        frame = _as_str(frame).astype(object)
+        frame = as_str(frame).astype(object)
         frame.columns = columns
     frame[LINE_COL] = np.arange(piece.first_line, piece.first_line + len(frame), dtype=np.int64)
     frame[SOURCE_COL] = piece.path
