@@ -337,7 +337,7 @@ def test_cli_error_with_escape_sequences_and_newlines_is_one_clean_line(
 
 def test_cli_usage_error_is_one_line(tmp_path: Path) -> None:
     r = run_cli("score", "x.csv", "-o", str(tmp_path / "o.csv"), "--bogus\x1b[31m")
-    assert r.returncode == 1
+    assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "--bogus" in lines[0], r.stderr
     assert "\x1b" not in r.stderr

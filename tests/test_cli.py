@@ -118,7 +118,6 @@ def test_info_prints_card(small_model: Path) -> None:
             ["score", "{data}", "-o", "x.csv", "--candidates", "missing.yaml"],
             "candidate lexicon not found",
         ),
-        (["score", "{data}"], "Missing option"),
         (["evaluate", "{data}", "--model", "/nonexistent"], "no model at"),
         (["info", "--model", "{data}"], "not a model directory"),
         (["train", "--data", "{data}", "--out", "x"], "missing column"),
@@ -241,3 +240,32 @@ def test_in_process_runs_give_what_the_entry_point_gives(args: list[str], tmp_pa
         entry.stderr.replace("python -m screening", "screening"),
     )
     assert seen == (inside.returncode, inside.stdout, inside.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "posts.csv"], "Missing option '--output'"),
+        (["score", "posts.csv", "-o", "x.csv", "--jobs", "many"], "Invalid value for '--jobs'"),
+        (["no-such-verb"], "No such command"),
+        (["review", "import", "x.xlsx"], "Missing option '--reviewer'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    r = run_cli(*args, cwd=tmp_path)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.startswith("error: ") and message in r.stderr
+    assert len(r.stderr.splitlines()) == 1 and "--help" in r.stderr
+
+
+def test_no_verb_shows_the_help_and_exits_2() -> None:
+    r = run_cli()
+    assert r.returncode == 2 and "Commands" in r.stdout + r.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    import screening
+
+    for argv in (["--version"], ["--version", "score"]):
+        r = run_cli(*argv)
+        assert (r.returncode, r.stdout) == (0, f"screening {screening.__version__}\n"), argv

@@ -233,7 +233,7 @@ def test_learn_queue_mixes_uncertain_every_category_and_unflagged_without_duplic
 
 
 def test_learn_queue_leaves_out_decided_posts() -> None:
-    from screening.review.store import text_hash
+    from screening.hashing import text_hash
 
     df = _scored_frame()
     first = build_queue(df, 0.5, "m@1", load_guidance(paths.GUIDANCE), purpose="learn", size=40)
@@ -394,3 +394,28 @@ def test_accounts_priority_rules() -> None:
     df = pd.DataFrame(rows, columns=["username", "score", "flagged", "category", "created_at"])
     table = accounts(df, include_unflagged=True).set_index("author")["priority"]
     assert table.to_dict() == {"a": "tinggi", "b": "tinggi", "c": "sedang", "d": "rendah", "e": "-"}
+
+
+@pytest.mark.parametrize(("made_current", "code"), [(True, 0), (False, 3)])
+def test_retrain_exit_code_says_whether_the_new_model_was_made_current(
+    small_model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    made_current: bool,
+    code: int,
+) -> None:
+    # a kept but not current model is not an input error: scripts tell the two apart
+    import screening.cli.retrain as cli
+    from screening.retrain import RetrainResult
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("text,label\nayo pilih nomor dua,1\n", encoding="utf-8")
+    out = tmp_path / "v2"
+
+    def fake_retrain(*args: object, **kwargs: object) -> RetrainResult:
+        return RetrainResult(new_dir=out, made_current=made_current, reason="measured")
+
+    monkeypatch.setattr(cli, "retrain", fake_retrain)
+    r = run_cli("retrain", "--labels", str(labels), "--model", str(small_model), "--out", str(out))
+    assert r.returncode == code, (r.stdout, r.stderr)
+    assert ("NOT made current" in r.stdout) is (not made_current)

@@ -1,7 +1,8 @@
 """The `screening` command: verbs, and the error handling that makes exit codes trustworthy.
 
-Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback);
-130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM); 129 hung up (SIGHUP).
+Exit codes: 0 success; 1 input error (one line on stderr, no traceback); 2 usage error;
+3 ``retrain`` kept the new model but did not make it current; 130 interrupted (Ctrl-C,
+SIGINT); 143 terminated (SIGTERM); 129 hung up (SIGHUP).
 
 Every error is one line on standard error, passed through
 :func:`screening.messages.one_line`: escape sequences removed, line breaks made spaces,
@@ -71,19 +72,13 @@ def _handle_stops() -> None:
 _LIGHT_VERBS = {"score": "screening.cli.score"}
 
 
-# A callback makes a Typer app of one verb a group, so the verb's name stays on the command
-# line and its help and usage errors read as in the whole app. No docstring: it would become
-# the group's help.
-def _one_verb_group() -> None:
-    return None
-
-
 def _typer_app() -> typer.Typer:
     import typer
 
     from screening.cli.exit_codes import ScreeningGroup
+    from screening.cli.root import root
 
-    return typer.Typer(
+    app = typer.Typer(
         name="screening",
         help="Screen Indonesian civil servants' (ASN) posts for partisan political tendency.\n\n"
         "A flag is a lead for a human neutrality reviewer, never an automated sanction.\n\n"
@@ -95,6 +90,8 @@ def _typer_app() -> typer.Typer:
         rich_markup_mode="markdown",
         cls=ScreeningGroup,
     )
+    app.callback()(root)  # --version; keeps an app of one verb a group
+    return app
 
 
 def _build(only: str | None = None) -> typer.Typer:
@@ -104,7 +101,6 @@ def _build(only: str | None = None) -> typer.Typer:
     if only is not None:
         app = _typer_app()
         app.command(only)(importlib.import_module(_LIGHT_VERBS[only]).command)
-        app.callback()(_one_verb_group)
         return app
 
     from screening.cli import (

@@ -4,9 +4,11 @@ The mapping lives in the Typer app's group class (:class:`ScreeningGroup`), so t
 the same codes and lines however it is run: from the ``screening`` entry point, or in-process
 with ``typer.testing.CliRunner``. Stop signals are :func:`screening.cli.app.main`'s job.
 
-Exit codes: 0 success; 1 usage or input error (one line on stderr, no traceback); 130
-interrupted (Ctrl-C, SIGINT). Every line goes through :func:`screening.messages.one_line`:
-an error can echo a file name or a value taken from hostile input.
+Exit codes: 0 success; 1 input error (one line on stderr, no traceback); 2 usage error
+(unknown option, missing argument, bad value); 3 ``retrain`` kept the new model but did not
+make it current; 130 interrupted (Ctrl-C, SIGINT). Every line goes through
+:func:`screening.messages.one_line`: an error can echo a file name or a value taken from
+hostile input.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from typer.core import TyperGroup
 from screening.errors import ScreeningError
 from screening.messages import one_line, say
 
+OK = 0
+INPUT_ERROR = 1
+USAGE_ERROR = 2
+KEPT_NOT_CURRENT = 3
+INTERRUPTED = 130
+
 
 def exit_code_of(call: Callable[[], Any]) -> int:
     """Run ``call`` (a command line in Typer's non-standalone mode) and return its exit code,
@@ -29,27 +37,29 @@ def exit_code_of(call: Callable[[], Any]) -> int:
         rv = call()
     except ScreeningError as exc:
         say(f"error: {one_line(str(exc))}")
-        return 1
+        return INPUT_ERROR
     except typer.Abort:  # a prompt answered with Ctrl-D / Ctrl-C
         say("interrupted")
-        return 130
+        return INTERRUPTED
     except typer.Exit as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # typer's silent exit on Ctrl-C
             say("interrupted")
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        # click's own code: 2 for a usage error, 1 for another ClickException
+        code = int(getattr(exc, "exit_code", USAGE_ERROR))
         if type(exc).__name__ == "NoArgsIsHelpError":  # `screening` alone: show the help
             exc.show()
-            return 1
+            return code
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         say(f"error: {one_line(exc.format_message() + hint)}")
-        return 1
+        return code
     except OSError as exc:  # permissions, disk full, ...: the user's environment, not a bug
         message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
         say(f"error: {one_line(message)}")
-        return 1
-    return rv if isinstance(rv, int) else 0
+        return INPUT_ERROR
+    return rv if isinstance(rv, int) else OK
 
 
 class ScreeningGroup(TyperGroup):

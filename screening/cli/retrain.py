@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from screening import paths
+from screening.cli.exit_codes import KEPT_NOT_CURRENT
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
 from screening.io.files import check_target
 from screening.retrain import LABEL_WEIGHTS, list_models, new_version_name, retrain
@@ -68,7 +69,7 @@ def retrain_command(
     labels' election). The weight of a reviewer label is chosen on held-out labels (folds of
     whole elections when the labels have an election column). Compare new and current model
     on data/eval.csv, on held-out labels and on bundled everyday posts, and make the new model
-    current unless it is worse beyond noise. Exits 1 when it was kept but not made current.
+    current unless it is worse beyond noise. Exits 3 when it was kept but not made current.
 
     Example:  screening retrain --labels labels.csv
     """
@@ -113,7 +114,7 @@ def retrain_command(
     hint = "" if result.made_current else " (use --force to override)"
     typer.echo(f"new model {result.new_dir}: {state} ({result.reason}){hint}")
     if not result.made_current:
-        raise typer.Exit(1)
+        raise typer.Exit(KEPT_NOT_CURRENT)
 
 
 def models_command(
