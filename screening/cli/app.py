@@ -87,7 +87,7 @@ def _typer_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
-        rich_markup_mode="markdown",
+        rich_markup_mode=None,
         cls=ScreeningGroup,
     )
     app.callback()(root)  # --version; keeps an app of one verb a group

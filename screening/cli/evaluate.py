@@ -43,7 +43,11 @@ def command(
     json_out: Annotated[
         Path | None,
         typer.Option(
-            "--json", help="Also write the figures to this JSON file.", show_default=False
+            "--output",
+            "-o",
+            "--json",
+            help="Also write the figures to this JSON file (--json FILE: the older spelling).",
+            show_default=False,
         ),
     ] = None,
     plot: Annotated[

@@ -20,6 +20,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from screening.cli.metavars import shorten_metavars
 from screening.errors import ScreeningError
 from screening.messages import one_line, say
 
@@ -63,7 +64,8 @@ def exit_code_of(call: Callable[[], Any]) -> int:
 
 
 class ScreeningGroup(TyperGroup):
-    """The app's top-level group: errors become exit codes and one line, in every mode."""
+    """The app's top-level group: errors become exit codes and one line, in every mode;
+    ``--help`` shows short metavars (:mod:`screening.cli.metavars`)."""
 
     def main(
         self,
@@ -75,6 +77,7 @@ class ScreeningGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         def call() -> Any:
+            shorten_metavars(self)
             return super(ScreeningGroup, self).main(
                 args=args,
                 prog_name=prog_name,

@@ -27,8 +27,9 @@ def retrain_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out",
+            "--output",
             "-o",
+            "--out",
             help="New bundle directory (default: models/<UTC time>).",
             show_default=False,
         ),
@@ -74,8 +75,8 @@ def retrain_command(
     Example:  screening retrain --labels labels.csv
     """
     out_dir = out or paths.MODELS_DIR / new_version_name()
-    # refuse an occupied --out before loading the model or training anything
-    check_target(out_dir, bundle=True, hint="choose another --out")
+    # refuse an occupied --output before loading the model or training anything
+    check_target(out_dir, bundle=True, hint="choose another --output")
     current = open_model(model)
     say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
     result = retrain(

@@ -84,7 +84,12 @@ def command(
     json_out: Annotated[
         Path | None,
         typer.Option(
-            "--json", help="Write the table and recommendation (JSON).", show_default=False
+            "--output",
+            "-o",
+            "--json",
+            help="Write the table and recommendation to this JSON file (--json FILE: the "
+            "older spelling).",
+            show_default=False,
         ),
     ] = None,
     apply: Annotated[

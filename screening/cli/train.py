@@ -16,8 +16,9 @@ def command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out",
+            "--output",
             "-o",
+            "--out",
             help="Bundle directory to write (default: $SCREENING_MODEL if set, else "
             "models/default in the checkout; never the bundle models/current names). An "
             "existing bundle is replaced only with --force.",
@@ -52,7 +53,7 @@ def command(
 
     Cross-validates on the training data to choose the flagging threshold (maximum F1 of
     out-of-fold scores), fits on all of it, evaluates on the held-out set, and writes
-    model.joblib and card.json to --out (default: $SCREENING_MODEL, else models/default).
+    model.joblib and card.json to --output (default: $SCREENING_MODEL, else models/default).
     An existing bundle is never replaced without --force, and the check comes before training.
 
     Example:  screening train --out models/default
