@@ -29,7 +29,9 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check screening tests
+	$(BIN)/ruff check screening tests bench
+	$(BIN)/ruff format --check screening tests bench
+	$(BIN)/mypy
 
 train: $(STAMP)
 	$(BIN)/screening train --out $(MODEL) --force

@@ -72,7 +72,7 @@ def has_cue_each(texts: Sequence[str], pieces: Pieces) -> np.ndarray:
     out = pieces.per_doc(levels == CUE, np.logical_or, False)
     maybe = pieces.per_doc(levels == MAYBE, np.logical_or, False)
     for i in np.flatnonzero(maybe & ~out):
-        out[i] = _CUE.search(texts[i].casefold()) is not None
+        out[i] = _CUE.search(texts[int(i)].casefold()) is not None
     return out
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.metrics import (
     average_precision_score,
     brier_score_loss,
@@ -29,9 +30,7 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(total / max(len(y), 1))
 
 
-def binary_metrics(
-    y_true: Sequence[int], scores: Sequence[float], threshold: float
-) -> dict[str, Any]:
+def binary_metrics(y_true: ArrayLike, scores: ArrayLike, threshold: float) -> dict[str, Any]:
     """Precision, recall, F1 at ``threshold`` (flag when score >= threshold), AP, ROC AUC,
     Brier score, ECE and the confusion matrix [[tn, fp], [fn, tp]]."""
     y = np.asarray(y_true, dtype=int)
@@ -62,11 +61,11 @@ def binary_metrics(
 
 
 def category_metrics(
-    y_true: Sequence[int],
-    scores: Sequence[float],
+    y_true: ArrayLike,
+    scores: ArrayLike,
     threshold: float,
-    true_category: Sequence[str],
-    predicted_category: Sequence[str],
+    true_category: ArrayLike,
+    predicted_category: ArrayLike,
 ) -> dict[str, Any]:
     """Per category of the true positives: count, recall at ``threshold``, and how often the
     predicted category is right; plus overall category accuracy on the positives."""
@@ -90,7 +89,7 @@ def category_metrics(
 
 
 def paired_bootstrap_ap(
-    y_true: Sequence[int], a: Sequence[float], b: Sequence[float], n: int = 1000, seed: int = 0
+    y_true: ArrayLike, a: ArrayLike, b: ArrayLike, n: int = 1000, seed: int = 0
 ) -> dict[str, float]:
     """AP(b) - AP(a) on the same posts, with a 95% paired bootstrap interval (rows resampled
     together, so both models are judged on each resample)."""
@@ -115,8 +114,8 @@ def paired_bootstrap_ap(
 
 def worst_errors(
     texts: Sequence[str],
-    y_true: Sequence[int],
-    scores: Sequence[float],
+    y_true: ArrayLike,
+    scores: ArrayLike,
     threshold: float,
     k: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:

@@ -255,7 +255,7 @@ class FastContext:
         best = pieces.per_doc(known, np.maximum, 0)  # FOUND beats NONE, MAYBE beats both
         context = best == CONTEXT_FOUND
         for i in np.flatnonzero(best == CONTEXT_MAYBE):
-            context[i] = has_election_context(docs[i])
+            context[i] = has_election_context(docs[int(i)])
         col = np.where(context, 0.0, self.weight).astype(np.float32)
         return sp.csr_matrix(col.reshape(-1, 1))
 

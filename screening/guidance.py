@@ -26,7 +26,7 @@ CATEGORIES: tuple[str, ...] = (
     "mobilisasi",
 )
 
-_RULE = {
+_RULE: dict[str, Any] = {
     "type": "object",
     "required": ["id", "id_text", "en", "source"],
     "additionalProperties": False,

@@ -200,9 +200,9 @@ class TermMatcher:
             weak = term in self.ambiguous or (how != "exact" and everyday.is_everyday(key))
             result = (term, how, weak)
         elif self.tolerant and len(key) >= MIN_TYPO_LETTERS and key.isalpha():
-            term = self._typo(key)
-            if term is not None and not everyday.is_everyday(key):
-                result = (term, "typo", term in self.ambiguous)
+            near = self._typo(key)
+            if near is not None and not everyday.is_everyday(key):
+                result = (near, "typo", near in self.ambiguous)
         got = cache[word] = (key, run_words, result)
         if run_words or result is not None:
             self._hot.add(word)

@@ -16,12 +16,13 @@ lexicon of the election being monitored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -162,10 +163,10 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
     def fit(
         self,
         X: Sequence[str],
-        y: Sequence[int],
-        categories: Sequence[str] | None = None,
-        sample_weight: Sequence[float] | None = None,
-        groups: Sequence[str] | None = None,
+        y: ArrayLike,
+        categories: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
         row_lexicons: Sequence[CandidateLexicon | None] | None = None,
     ) -> PartisanModel:
         """Fit both heads.
@@ -200,8 +201,8 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             rng = np.random.default_rng(self.random_state)
             drop = np.flatnonzero(rng.random(len(texts)) < self.lexicon_dropout)
             raw = list(X)
-            for i, t in zip(drop, normalize_many([raw[i] for i in drop], typed=typed), strict=True):
-                texts[i] = t
+            for k, t in zip(drop, normalize_many([raw[k] for k in drop], typed=typed), strict=True):
+                texts[k] = t
         self.features_ = build_features(
             self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
         )
@@ -211,7 +212,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         folds: Any = StratifiedKFold(
             self.calibration_cv, shuffle=True, random_state=self.random_state
         )
-        if groups is not None and len(set(groups)) >= self.calibration_cv:
+        if groups is not None and len(set(cast(Iterable[Any], groups))) >= self.calibration_cv:
             grouped = StratifiedGroupKFold(
                 self.calibration_cv, shuffle=True, random_state=self.random_state
             )

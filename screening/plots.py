@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -11,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve
 
@@ -23,8 +23,8 @@ def _png(fig: plt.Figure) -> bytes:
 
 
 def pr_figure(
-    y: Sequence[int],
-    scores: Sequence[float],
+    y: ArrayLike,
+    scores: ArrayLike,
     marks: dict[str, float],
     title: str = "",
 ) -> bytes:
@@ -59,9 +59,7 @@ def pr_figure(
     return _png(fig)
 
 
-def reliability_figure(
-    y: Sequence[int], scores: dict[str, Sequence[float]], bins: int = 10
-) -> bytes:
+def reliability_figure(y: ArrayLike, scores: dict[str, ArrayLike], bins: int = 10) -> bytes:
     """PNG: reliability diagram (observed share of partisan posts per score bin) for one or
     more score sets (e.g. before and after calibration), with the bin counts below."""
     y_arr = np.asarray(y, dtype=int)

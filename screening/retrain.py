@@ -321,7 +321,7 @@ def retrain(
         )
     new = load_bundle(out_dir)
     result = RetrainResult(new_dir=out_dir, made_current=False, learning_curve=curve_rows)
-    sets = {
+    sets: dict[str, tuple[pd.DataFrame, CandidateLexicon | None]] = {
         "eval.csv": (load_labelled(paths.EVAL_CSV), CandidateLexicon.from_yaml(paths.EVAL_LEXICON))
     }
     if len(held) and held["label"].nunique() == 2:

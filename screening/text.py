@@ -29,6 +29,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterable
+from typing import Any
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA
 
@@ -186,7 +187,7 @@ class _Tokens:
 _TOKENS: dict[int, tuple[weakref.ref[CandidateLexicon], _Tokens]] = {}
 
 
-def _forget(table: dict[int, object], key: int, _ref: object) -> None:
+def _forget(table: dict[int, Any], key: int, _ref: object) -> None:
     table.pop(key, None)
 
 

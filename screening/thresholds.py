@@ -22,11 +22,11 @@ flags exactly the same posts and keeps the promised figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.metrics import precision_recall_curve
 
 from screening.guidance import CATEGORIES
@@ -38,7 +38,7 @@ SCORE_DECIMALS = 6
 GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
 
 
-def best_f1_threshold(y_true: Sequence[int], scores: Sequence[float]) -> float:
+def best_f1_threshold(y_true: ArrayLike, scores: ArrayLike) -> float:
     """The score cut-off (flag when score >= it) with the highest F1 on these labels.
 
     Ties go to the higher threshold (fewer flags for reviewers to read).
@@ -70,9 +70,9 @@ def _counts(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray) -> pd.DataFram
 
 
 def threshold_table(
-    y_true: Sequence[int],
-    scores: Sequence[float],
-    thresholds: Sequence[float] | None = None,
+    y_true: ArrayLike,
+    scores: ArrayLike,
+    thresholds: ArrayLike | None = None,
     corpus_size: int = 100_000,
     seconds_per_review: float = 30.0,
 ) -> pd.DataFrame:
@@ -123,8 +123,8 @@ class Recommendation:
 
 
 def recommend(
-    y_true: Sequence[int],
-    scores: Sequence[float],
+    y_true: ArrayLike,
+    scores: ArrayLike,
     target_precision: float | None = None,
     target_recall: float | None = None,
     max_flag_rate: float | None = None,
@@ -222,7 +222,7 @@ def bootstrap_intervals(
 
 
 def per_category_recall(
-    y_true: Sequence[int], scores: Sequence[float], categories: Sequence[str], threshold: float
+    y_true: ArrayLike, scores: ArrayLike, categories: ArrayLike, threshold: float
 ) -> pd.DataFrame:
     """Recall at ``threshold`` among each category's partisan posts: which kinds the cut misses."""
     y = np.asarray(y_true, dtype=int)

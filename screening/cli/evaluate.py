@@ -77,7 +77,8 @@ def command(
 
     Example:  screening evaluate data/eval.csv --model models/default --json eval.json
     """
-    bundles = [open_model(m) for m in (model or [None])]
+    chosen: list[Path | None] = list(model) if model else [None]
+    bundles = [open_model(m) for m in chosen]
     if len(bundles) > 2:
         raise ScreeningError("compare at most two models at a time")
     df = load_labelled(data)

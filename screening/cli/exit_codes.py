@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import typer
 from typer.core import TyperGroup
@@ -50,7 +50,7 @@ def exit_code_of(call: Callable[[], Any]) -> int:
         # click's own code: 2 for a usage error, 1 for another ClickException
         code = int(getattr(exc, "exit_code", USAGE_ERROR))
         if type(exc).__name__ == "NoArgsIsHelpError":  # `screening` alone: show the help
-            exc.show()
+            cast(Any, exc).show()  # a UsageError: click's, which typer's stub does not name
             return code
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""

@@ -84,16 +84,21 @@ def open_lexicon(path: Path | None) -> CandidateLexicon | None:
 def lexicon_for_data(
     data: Path, path: Path | None, files: Sequence[str] = ()
 ) -> CandidateLexicon | dict[str, CandidateLexicon | None] | None:
-    """The lexicon to score labelled ``data`` with: ``--candidates`` or the configured default,
-    else the bundled eval lexicon when ``data`` is the bundled data/eval.csv, else, for labels
-    of real posts by reference (``files``: their real-data files), each file's committed
-    lexicon (data/lexicons/)."""
-    lexicon = open_lexicon(path)
-    if lexicon is None and files:
+    """The lexicon to score labelled ``data`` with: as :func:`one_lexicon_for_data`, except
+    that labels of real posts by reference (``files``: their real-data files) without
+    ``--candidates`` get each file's committed lexicon (data/lexicons/)."""
+    if files and open_lexicon(path) is None:
         return {
             f: CandidateLexicon.from_yaml(lx) if (lx := realdata.lexicon_for(f)) else None
             for f in files
         }
+    return one_lexicon_for_data(data, path)
+
+
+def one_lexicon_for_data(data: Path, path: Path | None) -> CandidateLexicon | None:
+    """``--candidates`` or the configured default, else the bundled eval lexicon when
+    ``data`` is the bundled data/eval.csv, else None."""
+    lexicon = open_lexicon(path)
     if (
         lexicon is None
         and data.resolve() == paths.EVAL_CSV.resolve()

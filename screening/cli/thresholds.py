@@ -12,7 +12,7 @@ import typer
 
 from screening import paths
 from screening.bundle import apply_threshold
-from screening.cli.options import Candidates, Force, ModelDir, lexicon_for_data, open_model
+from screening.cli.options import Candidates, Force, ModelDir, one_lexicon_for_data, open_model
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.io.files import atomic_write, check_target, write_json_atomic
@@ -145,7 +145,7 @@ def command(
         df = df[~overlap].reset_index(drop=True)
     if df["label"].nunique() < 2:
         raise ScreeningError(f"{data}: needs posts of both labels to review thresholds")
-    screened = bundle.model.screen(df["text"].tolist(), lexicon_for_data(data, candidates))
+    screened = bundle.model.screen(df["text"].tolist(), one_lexicon_for_data(data, candidates))
     # the scores `screening score` writes (rounded), so every figure here is what it will give
     y = df["label"].to_numpy()
     s = np.round(np.asarray(screened.score, dtype=np.float64), SCORE_DECIMALS)

@@ -108,7 +108,7 @@ def atomic_path(path: Path, force: bool = True) -> Iterator[Path]:
         raise
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object], force: bool = True) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
 
     Readers never see a half-written file under ``path``; an interrupted run leaves at most a

@@ -295,7 +295,8 @@ class _LineDecoder(codecs.IncrementalDecoder):
     def setstate(self, state: tuple[bytes, int]) -> None:
         self.pending, self.started = state[0], bool(state[1])
 
-    def decode(self, input: bytes, final: bool = False) -> str:
+    # codecs' stub types ``input`` as collections.abc.Buffer, which Python 3.11 lacks
+    def decode(self, input: bytes, final: bool = False) -> str:  # type: ignore[override]
         data = self.pending + bytes(input)
         if not self.started:
             if len(data) < len(_BOM) and not final:
@@ -677,6 +678,7 @@ class _CsvParser:
         file (``rec``), or raised ``exc``: (fields or None, reject reason or None, the line
         the next record starts on)."""
         resume = f"; reading resumes at line {start + 1}"
+        problem: str | None
         if isinstance(exc, _Runaway):
             problem = (
                 f"unclosed quote: the quoted field is still open {MAX_RECORD_LINES} lines "

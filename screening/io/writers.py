@@ -214,4 +214,5 @@ class RejectsWriter(_AtomicWriter):
         self._csv.writerows((r.line, r.reason) for r in rejects)
 
     def _finish(self) -> None:
+        assert self._fh is not None  # opened by __enter__
         self._fh.close()

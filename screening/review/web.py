@@ -217,6 +217,7 @@ def create_app(
         mine = current(reviewer, language) if reviewer else {}
         shown = [i for i in order if not author or by_id[i]["author"] == author]
         wanted = q.get("post", "")
+        item: dict[str, Any] | None
         if wanted in by_id:
             item = by_id[wanted]
         else:

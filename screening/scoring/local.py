@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +148,7 @@ def _scored_chunks(
     threshold: float,
     chunks: Iterator[tuple[M, list[str]]],
     jobs: int,
-) -> Iterator[tuple[M, ScoredTexts]]:
+) -> Generator[tuple[M, ScoredTexts], None, None]:
     """``(meta, scores of texts)`` for each ``(meta, texts)`` of ``chunks``, in order, scored
     with ``bundle``'s model by ``jobs`` processes. With several, this process never loads the
     model: the workers share the copy their forkserver loaded."""

@@ -23,7 +23,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
@@ -165,7 +165,7 @@ def ordered_map(
     *,
     preload: Sequence[str] = (),
     preload_env: Mapping[str, str] | None = None,
-) -> Iterator[tuple[M, R]]:
+) -> Generator[tuple[M, R], None, None]:
     """Yield ``(meta, func(state, payload))`` for each ``(meta, payload)``, in order.
 
     ``func`` must be a module-level function and ``state`` picklable: each worker receives
