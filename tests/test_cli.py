@@ -83,6 +83,16 @@ def test_score_other_formats(small_model: Path, tmp_path: Path, ext: str) -> Non
     r = run_cli("score", str(src), "-o", str(out), "--model", str(small_model), "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["scored"] == 2
+    got = {
+        "jsonl": lambda: pd.read_json(out, lines=True, dtype=False),
+        "parquet": lambda: pd.read_parquet(out),
+        "xlsx": lambda: pd.read_excel(out, dtype=str),
+        "tsv": lambda: pd.read_csv(out, sep="\t", dtype=str),
+    }[ext]()
+    # the input's rows in order with its columns, and the scores a reviewer expects
+    assert list(got["message"]) == list(df["message"]) and [str(n) for n in got["n"]] == ["1", "2"]
+    scores = got["score"].astype(float)
+    assert ((scores >= 0) & (scores <= 1)).all() and scores[0] > scores[1]
 
 
 @pytest.mark.parametrize("spelling", ["--json", "-o", "--output"])

@@ -60,16 +60,27 @@ def test_report_and_reliability_plot(full_model: Path, labelled: Path, tmp_path:
     assert set(before) == {"brier", "ece", "average_precision"}
 
 
-def test_compare_two_models(full_model: Path, labelled: Path, tmp_path: Path) -> None:
+def test_compare_two_models(
+    full_model: Path, small_model: Path, labelled: Path, tmp_path: Path
+) -> None:
+    # the model trained on 500 posts against the one trained on all: the difference is the
+    # second's AP minus the first's, inside its own interval, and each AP is the one that
+    # evaluating that model alone gives
+    alone = []
+    for m in (small_model, full_model):
+        js = tmp_path / f"{m.name}.json"
+        assert run_cli("evaluate", "--model", str(m), "--json", str(js)).returncode == 0
+        alone.append(json.loads(js.read_text())["average_precision"])
     js = tmp_path / "c.json"
     r = run_cli(
-        "evaluate", "--model", str(full_model), "--model", str(full_model), "--json", str(js)
+        "evaluate", "--model", str(small_model), "--model", str(full_model), "--json", str(js)
     )
     assert r.returncode == 0, r.stderr
     out = json.loads(js.read_text())
-    assert len(out["models"]) == 2
+    assert [m["average_precision"] for m in out["models"]] == pytest.approx(alone)
     cmp = out["comparison"]
-    assert cmp["ap_difference"] == 0 and cmp["ci_low"] == 0 == cmp["ci_high"]
+    assert cmp["ap_difference"] == pytest.approx(alone[1] - alone[0])
+    assert cmp["ap_difference"] > 0 and cmp["ci_low"] <= cmp["ap_difference"] <= cmp["ci_high"]
 
 
 @pytest.mark.skipif(
