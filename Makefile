@@ -51,7 +51,7 @@ realdata: $(STAMP)
 	@for f in $(REALDATA)/*.csv $(REALDATA)/*.tsv; do \
 	  $(BIN)/screening score "$$f" -o "out/realdata/$$(basename "$$f").scored.csv" \
 	    --model $(MODEL) --force --json || exit 1; \
-	done | $(BIN)/python -m screening.cli.realdata_table
+	done | $(BIN)/python -m bench.realdata_table
 
 # Throughput, peak RSS, eval AP of `screening score` vs a fastText baseline on N generated posts
 # (results in bench/results/). `make bench-rss` checks peak RSS at 100k vs 1M posts.

@@ -112,6 +112,7 @@ def _build(only: str | None = None) -> typer.Typer:
         explain,
         info,
         lexicon,
+        models,
         retrain,
         review,
         score,
@@ -130,7 +131,7 @@ def _build(only: str | None = None) -> typer.Typer:
     app.command("build-data")(build_data.command)
     app.command("audit-labels")(audit_labels.command)
     app.command("retrain")(retrain.retrain_command)
-    app.command("models")(retrain.models_command)
+    app.command("models")(models.command)
     app.command("accounts")(accounts.command)
     app.add_typer(review.app, name="review")
     app.add_typer(lexicon.app, name="lexicon")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from screening import paths
 from screening.cli.exit_codes import KEPT_NOT_CURRENT
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
 from screening.io.files import check_target
-from screening.retrain import LABEL_WEIGHTS, list_models, new_version_name, retrain
+from screening.retrain import LABEL_WEIGHTS, new_version_name, retrain
 
 
 def retrain_command(
@@ -116,27 +115,3 @@ def retrain_command(
     typer.echo(f"new model {result.new_dir}: {state} ({result.reason}){hint}")
     if not result.made_current:
         raise typer.Exit(KEPT_NOT_CURRENT)
-
-
-def models_command(
-    models_dir: Annotated[
-        Path, typer.Option("--dir", help="Folder of model bundles.")
-    ] = paths.MODELS_DIR,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """List the model bundles, their eval figures, parents and label files; * marks the current one.
-
-    Example:  screening models
-    """
-    rows = list_models(models_dir)
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for r in rows:
-        ap = "n/a" if r["eval_ap"] is None else f"{r['eval_ap']:.4f}"
-        typer.echo(
-            f"{'*' if r['current'] else ' '} {r['name']:<22} created {r['created']}  "
-            f"rows {r['rows']}  "
-            f"eval AP {ap}  threshold {r['threshold']:.3f}  parent {r['parent'] or '-'}  "
-            f"labels {', '.join(r['labels']) or '-'}"
-        )

@@ -1,6 +1,6 @@
 """Format `screening score --json` summaries (one per line on stdin) as a Markdown table.
 
-Used by `make realdata`:  ... | python -m screening.cli.realdata_table
+Used by `make realdata`:  ... | python -m bench.realdata_table
 """
 
 from __future__ import annotations
