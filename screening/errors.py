@@ -1,6 +1,12 @@
-"""The one exception type the CLI turns into a one-line message and exit code 1."""
+"""The exception types the CLI turns into a one-line message and exit code 1.
+
+Messages are worded for the library (what is wrong, with which file or value); the CLI adds
+what to type about it, such as "pass --force" (:mod:`screening.cli.exit_codes`).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class ScreeningError(Exception):
@@ -9,3 +15,16 @@ class ScreeningError(Exception):
     The CLI prints ``error: <message>`` on standard error and exits with code 1, never a
     traceback. Library callers can catch it like any other exception.
     """
+
+
+class OutputExistsError(ScreeningError):
+    """An output is already there and the caller did not ask to overwrite it.
+
+    ``path``: the output; ``hint``: what the caller suggests instead (None: the CLI says how
+    to overwrite it).
+    """
+
+    def __init__(self, path: str | Path, hint: str | None = None) -> None:
+        super().__init__(f"{path} exists")
+        self.path = Path(path)
+        self.hint = hint

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.errors import ScreeningError
+from screening.errors import OutputExistsError, ScreeningError
 from screening.io.privacy import unguard_cell
 from screening.io.readers import decode_bytes, find_text_column, read_table
 from screening.io.writers import write_table
@@ -93,7 +93,8 @@ def test_round_trip_formats(tmp_path: Path, ext: str) -> None:
 def test_write_refuses_overwrite_and_leaves_no_temp(tmp_path: Path) -> None:
     p = tmp_path / "out.csv"
     write_table(pd.DataFrame({"a": [1]}), p)
-    with pytest.raises(ScreeningError, match="--force"):
+    # worded for the library: the CLI adds which flag overwrites (tests/test_cli.py)
+    with pytest.raises(OutputExistsError, match=r"exists$"):
         write_table(pd.DataFrame({"a": [2]}), p)
     write_table(pd.DataFrame({"a": [3]}), p, force=True)
     assert p.read_text() == '"a"\n3\n'

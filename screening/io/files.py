@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screening.errors import ScreeningError
+from screening.errors import OutputExistsError, ScreeningError
 
 
 def current_umask() -> int:
@@ -56,16 +56,16 @@ def check_target(
     *,
     inputs: Iterable[Path] = (),
     bundle: bool = False,
-    hint: str = "pass --force to overwrite it",
+    hint: str | None = None,
 ) -> None:
     """Refuse an output before any work, with the reason the write would fail later.
 
-    Raises ScreeningError when ``path`` is one of ``inputs`` (the same file through any link
-    or spelling, or a path inside an input folder: inputs are never modified, whatever
-    ``force`` says); when it exists and ``force`` is False (for a ``bundle`` folder, an empty
-    one does not count: nothing would be lost); when a file output is a folder or a bundle
-    output is a file; or when the nearest existing parent is not a writable folder. ``hint``
-    ends the exists message.
+    Raises OutputExistsError (carrying ``hint``, what the caller suggests instead) when it
+    exists and ``force`` is False (for a ``bundle`` folder, an empty one does not count:
+    nothing would be lost). Raises ScreeningError when ``path`` is one of ``inputs`` (the
+    same file through any link or spelling, or a path inside an input folder: inputs are
+    never modified, whatever ``force`` says); when a file output is a folder or a bundle
+    output is a file; or when the nearest existing parent is not a writable folder.
     """
     p = Path(path)
     for given in inputs:
@@ -78,7 +78,7 @@ def check_target(
         raise ScreeningError(f"{p} is a directory")
     occupied = p.exists() and not (bundle and not any(p.iterdir()))
     if occupied and not force:
-        raise ScreeningError(f"{p} exists" + (f"; {hint}" if hint else ""))
+        raise OutputExistsError(p, hint)
     parent = p.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent  # missing folders are created on write

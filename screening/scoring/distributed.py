@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from screening.bundle import Bundle
-from screening.errors import ScreeningError
+from screening.errors import OutputExistsError, ScreeningError
 from screening.everyday import EverydayUse
 from screening.io.files import check_target, same_file
 from screening.io.readers import LINE_COL, PANDAS_INDEX, as_str, dedupe_names, find_text_column
@@ -135,7 +135,7 @@ def check_paths(inputs: str, output_dir: Path, force: bool = False) -> list[Path
                 f"the output {output_dir} is or holds the input {f}; write it to another directory"
             )
     if output_dir.exists() and not force:
-        raise ScreeningError(f"{output_dir} exists; pass --force to overwrite it")
+        raise OutputExistsError(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
     check_target(sidecar_for(output_dir), force, inputs=named)
