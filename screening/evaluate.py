@@ -1,11 +1,14 @@
-"""Evaluation figures for scored, labelled posts."""
+"""Evaluation figures for scored, labelled posts, and a model evaluated on a labelled table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.metrics import (
     average_precision_score,
@@ -15,7 +18,12 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from screening.dataset import load_labelled
 from screening.guidance import CATEGORIES
+from screening.lexicon import CandidateLexicon
+
+if TYPE_CHECKING:
+    from screening.model import PartisanModel
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -132,3 +140,60 @@ def worst_errors(
         "false_positives": [{"score": float(p[i]), "text": t[i], "index": int(i)} for i in fp],
         "false_negatives": [{"score": float(p[i]), "text": t[i], "index": int(i)} for i in fn],
     }
+
+
+@dataclass
+class Evaluation:
+    """Figures of a model on labelled posts, and the per-post scores behind them."""
+
+    figures: dict[str, Any]
+    data: pd.DataFrame
+    score: np.ndarray
+    category: np.ndarray
+    uncalibrated: np.ndarray
+
+
+LexiconChoice = CandidateLexicon | None | Mapping[str, CandidateLexicon | None]
+
+
+def screen_rows(
+    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(score, category, uncalibrated score) of each row of ``df``. ``lexicon`` is one lexicon
+    for all rows, or a mapping from a row's ``file`` to the lexicon of that file's election
+    (labels of real posts from several elections)."""
+    texts = df["text"].tolist()
+    if not isinstance(lexicon, Mapping):
+        screened = model.screen(texts, lexicon)
+        raw = model.uncalibrated_score(texts, lexicon, features=screened.features)
+        return screened.score, screened.category, raw
+    score = np.zeros(len(df))
+    category = np.empty(len(df), dtype=object)
+    raw = np.zeros(len(df))
+    for name, rows in df.groupby("file").indices.items():
+        part = [texts[i] for i in rows]
+        screened = model.screen(part, lexicon.get(str(name)))
+        score[rows], category[rows] = screened.score, screened.category
+        raw[rows] = model.uncalibrated_score(part, None, features=screened.features)
+    return score, category, raw
+
+
+def evaluate_frame(
+    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice, threshold: float
+) -> Evaluation:
+    """Evaluate on a labelled table (text, label, category): binary figures at ``threshold``,
+    per-category figures, and Brier/ECE/AP before calibration. ``lexicon`` as in
+    :func:`screen_rows`."""
+    score, category, raw = screen_rows(model, df, lexicon)
+    out = binary_metrics(df["label"], score, threshold)
+    out.update(category_metrics(df["label"], score, threshold, df["category"], category))
+    before = binary_metrics(df["label"], raw, 0.5)
+    out["before_calibration"] = {k: before[k] for k in ("brier", "ece", "average_precision")}
+    return Evaluation(out, df, score, category, raw)
+
+
+def evaluate_model(
+    model: PartisanModel, data: Path, lexicon: CandidateLexicon | None, threshold: float
+) -> dict[str, Any]:
+    """Binary and per-category figures of ``model`` on a labelled CSV."""
+    return evaluate_frame(model, load_labelled(data), lexicon, threshold).figures

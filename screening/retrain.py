@@ -32,12 +32,12 @@ from screening import paths
 from screening.bundle import Bundle, load_bundle, read_card
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.evaluate import binary_metrics, paired_bootstrap_ap
+from screening.evaluate import binary_metrics, evaluate_frame, paired_bootstrap_ap
 from screening.hashing import text_hash
 from screening.io.files import atomic_write, sha256_file
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
-from screening.training import TrainConfig, evaluate_frame, train
+from screening.training import TrainConfig, train
 
 GROUP_COLUMNS = ("election", "group", "file")
 LABEL_WEIGHTS = (1.0, 3.0, 10.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from screening import paths
 from screening.bundle import INTENDED_USE, USES_TO_AVOID, library_versions, save_bundle
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.evaluate import binary_metrics, category_metrics
+from screening.evaluate import binary_metrics, evaluate_model
 from screening.guidance import CATEGORIES, load_guidance
 from screening.io.files import check_target, now_iso, sha256_file
 from screening.lexicon import CandidateLexicon
@@ -132,63 +132,6 @@ def row_options(
                 loaded[name] = CandidateLexicon.from_yaml(path)
             lexicons.append(loaded[name] if name else None)
     return weights, lexicons
-
-
-@dataclass
-class Evaluation:
-    """Figures of a model on labelled posts, and the per-post scores behind them."""
-
-    figures: dict[str, Any]
-    data: pd.DataFrame
-    score: np.ndarray
-    category: np.ndarray
-    uncalibrated: np.ndarray
-
-
-LexiconChoice = CandidateLexicon | None | Mapping[str, CandidateLexicon | None]
-
-
-def screen_rows(
-    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(score, category, uncalibrated score) of each row of ``df``. ``lexicon`` is one lexicon
-    for all rows, or a mapping from a row's ``file`` to the lexicon of that file's election
-    (labels of real posts from several elections)."""
-    texts = df["text"].tolist()
-    if not isinstance(lexicon, Mapping):
-        screened = model.screen(texts, lexicon)
-        raw = model.uncalibrated_score(texts, lexicon, features=screened.features)
-        return screened.score, screened.category, raw
-    score = np.zeros(len(df))
-    category = np.empty(len(df), dtype=object)
-    raw = np.zeros(len(df))
-    for name, rows in df.groupby("file").indices.items():
-        part = [texts[i] for i in rows]
-        screened = model.screen(part, lexicon.get(str(name)))
-        score[rows], category[rows] = screened.score, screened.category
-        raw[rows] = model.uncalibrated_score(part, None, features=screened.features)
-    return score, category, raw
-
-
-def evaluate_frame(
-    model: PartisanModel, df: pd.DataFrame, lexicon: LexiconChoice, threshold: float
-) -> Evaluation:
-    """Evaluate on a labelled table (text, label, category): binary figures at ``threshold``,
-    per-category figures, and Brier/ECE/AP before calibration. ``lexicon`` as in
-    :func:`screen_rows`."""
-    score, category, raw = screen_rows(model, df, lexicon)
-    out = binary_metrics(df["label"], score, threshold)
-    out.update(category_metrics(df["label"], score, threshold, df["category"], category))
-    before = binary_metrics(df["label"], raw, 0.5)
-    out["before_calibration"] = {k: before[k] for k in ("brier", "ece", "average_precision")}
-    return Evaluation(out, df, score, category, raw)
-
-
-def evaluate_model(
-    model: PartisanModel, data: Path, lexicon: CandidateLexicon | None, threshold: float
-) -> dict[str, Any]:
-    """Binary and per-category figures of ``model`` on a labelled CSV."""
-    return evaluate_frame(model, load_labelled(data), lexicon, threshold).figures
 
 
 def train(

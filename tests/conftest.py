@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -45,3 +46,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "full_model" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+# A test that needs ../shared/ skips with a reason naming the folder ("../shared/realdata is
+# absent"). When that folder is there, such a skip is a broken path, not a missing folder,
+# and the run fails instead of passing with the yardstick silently left out.
+_SHARED = paths.ROOT.parent / "shared"
+_SHARED_SKIPS: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        for name in re.findall(r"\.\./shared/(\w+)", str(report.longrepr)):
+            if (_SHARED / name).exists():
+                _SHARED_SKIPS.append(f"{report.nodeid} (../shared/{name} is there)")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SHARED_SKIPS and exitstatus == 0:
+        print("\nskipped although what they need is there:\n  " + "\n  ".join(_SHARED_SKIPS))
+        session.exitstatus = 1

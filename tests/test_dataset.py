@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.dataset import build, check, load_labelled, near_duplicate_pairs, post_id
+from screening.curation import build, check, post_id
+from screening.dataset import load_labelled, near_duplicate_pairs
 from screening.errors import ScreeningError
 from screening.guidance import load_guidance
 

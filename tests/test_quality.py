@@ -12,9 +12,8 @@ from sklearn.metrics import average_precision_score
 from screening import paths, realdata
 from screening.bundle import load_bundle
 from screening.dataset import load_labelled
-from screening.evaluate import binary_metrics, category_metrics
+from screening.evaluate import binary_metrics, category_metrics, evaluate_frame
 from screening.lexicon import CandidateLexicon
-from screening.training import evaluate_frame
 from tests.helpers import REALDATA
 
 # Everyday (non-election) real posts: flags there on posts that are not partisan are false flags.

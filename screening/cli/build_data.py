@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from screening import paths
-from screening.dataset import build
+from screening.curation import build
 from screening.everyday import write_everyday_words
 from screening.guidance import load_guidance
 from screening.io.writers import write_table

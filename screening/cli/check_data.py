@@ -10,7 +10,8 @@ import pandas as pd
 import typer
 
 from screening import paths
-from screening.dataset import agreement, check, datasheet_tables, load_labelled
+from screening.curation import agreement, check, datasheet_tables
+from screening.dataset import load_labelled
 from screening.guidance import load_guidance
 from screening.lexicon import CandidateLexicon
 

@@ -18,10 +18,9 @@ from screening.cli.options import (
 )
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.evaluate import paired_bootstrap_ap, worst_errors
+from screening.evaluate import evaluate_frame, paired_bootstrap_ap, worst_errors
 from screening.explain import reasons
 from screening.io.files import write_json_atomic, write_text_atomic
-from screening.training import evaluate_frame
 
 
 def command(
