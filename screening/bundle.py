@@ -82,6 +82,11 @@ class Bundle:
     def threshold(self) -> float:
         return float(self.card["threshold"])
 
+    def threshold_for(self, override: float | None) -> float:
+        """The threshold a run flags at: ``override`` (``--threshold``) if given, else the
+        card's."""
+        return self.threshold if override is None else float(override)
+
     @property
     def model_file(self) -> Path:
         """The model file the card names (``load_bundle`` checked it and its sha256)."""

@@ -68,6 +68,21 @@ def binary_metrics(y_true: ArrayLike, scores: ArrayLike, threshold: float) -> di
     }
 
 
+def category_recall(
+    y_true: ArrayLike, scores: ArrayLike, categories: ArrayLike, threshold: float
+) -> dict[str, tuple[int, int]]:
+    """``{category: (partisan posts, of them flagged at threshold)}`` for every guidance
+    category, in guidance order: which kinds of partisan post a cut misses."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(scores, dtype=float)
+    c = np.asarray(categories, dtype=object)
+    out = {}
+    for cat in CATEGORIES:
+        m = (y == 1) & (c == cat)
+        out[cat] = (int(m.sum()), int((p[m] >= threshold).sum()))
+    return out
+
+
 def category_metrics(
     y_true: ArrayLike,
     scores: ArrayLike,
@@ -83,12 +98,11 @@ def category_metrics(
     pc = np.asarray(predicted_category, dtype=object)
     pos = y == 1
     out: dict[str, Any] = {}
-    for cat in CATEGORIES:
+    for cat, (n, found) in category_recall(y, p, tc, threshold).items():
         m = pos & (tc == cat)
-        n = int(m.sum())
         out[cat] = {
             "n": n,
-            "recall": float((p[m] >= threshold).mean()) if n else None,
+            "recall": found / n if n else None,
             "category_accuracy": float((pc[m] == cat).mean()) if n else None,
         }
     known = pos & np.isin(tc, CATEGORIES)

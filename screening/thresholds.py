@@ -29,7 +29,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.metrics import precision_recall_curve
 
-from screening.guidance import CATEGORIES
+from screening.evaluate import category_recall
 
 MIN_POSITIVES_ABOVE_CUT = 30
 # Decimals of the scores `screening score` writes; must match screening.scoring.local
@@ -225,19 +225,8 @@ def per_category_recall(
     y_true: ArrayLike, scores: ArrayLike, categories: ArrayLike, threshold: float
 ) -> pd.DataFrame:
     """Recall at ``threshold`` among each category's partisan posts: which kinds the cut misses."""
-    y = np.asarray(y_true, dtype=int)
-    p = np.asarray(scores, dtype=float)
-    c = np.asarray(categories, dtype=object)
-    rows = []
-    for cat in CATEGORIES:
-        m = (y == 1) & (c == cat)
-        n = int(m.sum())
-        rows.append(
-            {
-                "category": cat,
-                "positives": n,
-                "found": int((p[m] >= threshold).sum()),
-                "recall": float((p[m] >= threshold).mean()) if n else np.nan,
-            }
-        )
+    rows = [
+        {"category": cat, "positives": n, "found": found, "recall": found / n if n else np.nan}
+        for cat, (n, found) in category_recall(y_true, scores, categories, threshold).items()
+    ]
     return pd.DataFrame(rows)

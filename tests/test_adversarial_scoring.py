@@ -28,7 +28,8 @@ from screening import paths
 from screening.cli.app import app
 from screening.errors import ScreeningError
 from screening.io.writers import write_table
-from screening.scoring.local import OUTPUT_COLUMNS, output_names
+from screening.scoring.local import output_names
+from screening.scoring.output_schema import OUTPUT_COLUMNS
 from screening.scoring.parallel import available_cores
 from tests.helpers import run_cli
 

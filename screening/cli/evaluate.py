@@ -91,7 +91,7 @@ def command(
         )
     runs = []
     for bundle in bundles:
-        thr = bundle.threshold if threshold is None else threshold
+        thr = bundle.threshold_for(threshold)
         ev = evaluate_frame(bundle.model, df, lexicon, thr)
         ev.figures.update(
             {

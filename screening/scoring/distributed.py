@@ -41,12 +41,12 @@ from screening.io.files import check_target, same_file
 from screening.io.readers import LINE_COL, PANDAS_INDEX, as_str, dedupe_names, find_text_column
 from screening.lexicon import CandidateLexicon
 from screening.scoring.local import (
-    OUTPUT_COLUMNS,
     lexicon_names,
     output_names,
     score_partition,
     unclash,
 )
+from screening.scoring.output_schema import OUTPUT_DTYPES
 from screening.scoring.parallel import STOP_SIGNALS
 from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
 
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from screening.scoring.post_scorer import PostScorer
 
 SOURCE_COL = "source_file"
-# the columns this engine adds to the scored rows (besides scoring.OUTPUT_COLUMNS)
+# the columns this engine adds to the scored rows (besides output_schema.OUTPUT_COLUMNS)
 ENGINE_COLUMNS = (SOURCE_COL, "reject_reason")
 
 
@@ -208,20 +208,7 @@ def output_meta(columns: list[str], text_col: str) -> pd.DataFrame:
     """Empty frame with the columns and dtypes of :func:`_score_piece`'s result."""
     clash, _ = output_names(columns, text_col)
     dtypes: dict[str, Any] = {clash.get(c, c): object for c in columns}
-    dtypes.update(
-        {
-            "score": np.float64,
-            "flagged": bool,
-            "category": object,
-            "category_score": np.float64,
-            "duplicate_of": object,
-            "reasons": object,
-            "input_line": np.int64,
-            SOURCE_COL: object,
-            "reject_reason": object,
-        }
-    )
-    assert set(OUTPUT_COLUMNS) <= set(dtypes)
+    dtypes.update({**OUTPUT_DTYPES, SOURCE_COL: object, "reject_reason": object})
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
 
 
@@ -298,7 +285,7 @@ def score_dask(
     files = check_paths(inputs, output_dir, force)
     columns, pieces = plan(files)
     col = find_text_column(columns, text_col)
-    thr = bundle.threshold if threshold is None else float(threshold)
+    thr = bundle.threshold_for(threshold)
     scorer = PostScorer(bundle.model, lexicon, thr)
     meta = output_meta(columns, col)
     tmp = output_dir.with_name(f".{output_dir.name}.{os.getpid()}.tmp")

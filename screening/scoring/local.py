@@ -44,6 +44,7 @@ from screening.io.writers import RejectsWriter, TableWriter
 from screening.lexicon import CandidateLexicon
 from screening.scoring.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.scoring.heap import release_free_memory
+from screening.scoring.output_schema import OUTPUT_COLUMNS, REJECTED_ROW
 from screening.scoring.parallel import ordered_map
 from screening.scoring.progress import RowProgress
 from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
@@ -62,17 +63,6 @@ class Scorer(Protocol):
     :class:`~screening.scoring.shared_model.SharedScorer` that makes one where it runs."""
 
     def score(self, texts: list[str]) -> ScoredTexts: ...
-
-
-OUTPUT_COLUMNS = (
-    "score",
-    "flagged",
-    "category",
-    "category_score",
-    "duplicate_of",
-    "reasons",
-    "input_line",
-)
 
 
 def lexicon_names(lexicon: CandidateLexicon) -> list[str]:
@@ -275,11 +265,8 @@ def score_partition(frame: pd.DataFrame, scorer: PostScorer, text_col: str) -> p
         dropped = frame.rename(columns={**clash, LINE_COL: "input_line"})
         dropped = dropped[dropped["input_line"].isin(lines)].reset_index(drop=True)
         extra = dropped.drop(columns=["input_line"])
-        extra["score"] = np.nan
-        extra["flagged"] = False
-        for c in ("category", "duplicate_of", "reasons"):
-            extra[c] = ""
-        extra["category_score"] = np.nan
+        for c, value in REJECTED_ROW.items():
+            extra[c] = value
         extra["input_line"] = dropped["input_line"].to_numpy(dtype=np.int64)
         extra["reject_reason"] = [lines[n] for n in extra["input_line"]]
         out = pd.concat([out, extra[out.columns]], ignore_index=True)
@@ -346,7 +333,7 @@ def score_file(
     """
     start = time.perf_counter()
     check_paths(input_path, output_path, force)
-    thr = bundle.threshold if threshold is None else float(threshold)
+    thr = bundle.threshold_for(threshold)
     stream = open_table(input_path, chunk_rows, sheet=sheet, text_col=text_col)
     # several XLSX sheets: the reader puts the sheet name in the first column
     sheet_col = stream.columns[0] if len(stream.sheets) > 1 else None

@@ -64,7 +64,7 @@ class Provenance:
             model_version=model_version(bundle),
             model_path=str(bundle.path),
             model_sha256=str(bundle.card["model_sha256"]),
-            threshold=float(bundle.threshold if threshold is None else threshold),
+            threshold=bundle.threshold_for(threshold),
             threshold_source="model card" if threshold is None else "--threshold",
             lexicon=source,
             lexicon_sha256=lex_sha,
