@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screening.errors import ScreeningError
+from screening.errors import ModelNotFoundError, ScreeningError
 from screening.io.files import current_umask, now_iso, sha256_file, write_json_atomic
 from screening.schema import check_card
 
@@ -134,9 +134,7 @@ def read_card(model_dir: str | Path) -> dict[str, Any]:
     d = Path(model_dir)
     card_path = d / CARD_FILE
     if not d.exists():
-        raise ScreeningError(
-            f"no model at {d}: train one with `screening train --out {d}` (or pass --model DIR)"
-        )
+        raise ModelNotFoundError(d)
     if not d.is_dir():
         raise ScreeningError(
             f"{d} is not a model directory (expected {CARD_FILE} and {MODEL_FILE})"
@@ -233,7 +231,7 @@ def apply_threshold(
     d = Path(model_dir)
     card = read_card(d)
     if not reason.strip():
-        raise ScreeningError("--reason is required: say why the threshold changes")
+        raise ScreeningError("a reason is required: say why the threshold changes")
     entry = {
         "old": card["threshold"],
         "new": float(new),

@@ -28,3 +28,11 @@ class OutputExistsError(ScreeningError):
         super().__init__(f"{path} exists")
         self.path = Path(path)
         self.hint = hint
+
+
+class ModelNotFoundError(ScreeningError):
+    """No model bundle at ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"no model at {path}")
+        self.path = Path(path)

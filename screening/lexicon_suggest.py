@@ -462,9 +462,9 @@ def suggest(
     missing text column.
     """
     if min_count < 1:
-        raise ScreeningError("--min-count must be at least 1")
+        raise ScreeningError("min_count must be at least 1")
     if top is not None and top < 1:
-        raise ScreeningError("--top must be at least 1")
+        raise ScreeningError("top must be at least 1")
     p = Path(path)
     stats = _CaseStats()
     rows = 0

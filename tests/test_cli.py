@@ -311,3 +311,20 @@ def test_train_writes_the_bundle_where_any_output_spelling_says(
     r = run_cli("train", "--data", str(small_train_csv), spelling, str(out), "--quiet")
     assert r.returncode == 0, r.stderr
     assert (out / "card.json").is_file() and (out / "model.joblib").is_file()
+
+
+def test_library_errors_name_no_flags_and_the_cli_adds_them(tmp_path: Path) -> None:
+    # the library says what is wrong; which flag to pass is the CLI's to say
+    from screening.bundle import read_card
+    from screening.errors import ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError) as caught:
+        read_card(tmp_path / "nowhere")
+    assert "--" not in str(caught.value) and "no model at" in str(caught.value)
+    r = run_cli("info", "--model", str(tmp_path / "nowhere"))
+    assert r.returncode == 1 and "train one with `screening train -o" in r.stderr
+    assert "pass --model DIR" in r.stderr
+    sheet = tmp_path / "q.csv"
+    sheet.write_text("post_id,text,decision\n1,halo,partisan\n", encoding="utf-8")
+    r = run_cli("review", "import", str(sheet), "--reviewer", "  ", "--db", str(tmp_path / "r.db"))
+    assert r.returncode == 1 and "--reviewer NAME is required" in r.stderr

@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from screening.cli.metavars import shorten_metavars
-from screening.errors import OutputExistsError, ScreeningError
+from screening.errors import ModelNotFoundError, OutputExistsError, ScreeningError
 from screening.messages import one_line, say
 
 OK = 0
@@ -39,6 +39,10 @@ def exit_code_of(call: Callable[[], Any]) -> int:
     except OutputExistsError as exc:  # the library says what; the CLI says which flag
         hint = exc.hint or "pass --force to overwrite it"
         say(f"error: {one_line(f'{exc}; {hint}')}")
+        return INPUT_ERROR
+    except ModelNotFoundError as exc:
+        hint = f"train one with `screening train -o {exc.path}` (or pass --model DIR)"
+        say(f"error: {one_line(f'{exc}: {hint}')}")
         return INPUT_ERROR
     except ScreeningError as exc:
         say(f"error: {one_line(str(exc))}")

@@ -221,6 +221,8 @@ def import_command(
 
     Example:  screening review import queue.xlsx --reviewer ani
     """
+    if not reviewer.strip():
+        raise ScreeningError("--reviewer NAME is required")
     rep = read_decisions(sheet, reviewer)
     with Store(db) as store:
         added, already = store.add(rep.decisions)

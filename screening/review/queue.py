@@ -331,7 +331,7 @@ class ImportReport:
 def read_decisions(path: Path, reviewer: str) -> ImportReport:
     """Decisions from a filled queue (XLSX or CSV); blank decisions skipped, bad ones listed."""
     if not reviewer.strip():
-        raise ScreeningError("--reviewer NAME is required")
+        raise ScreeningError("a reviewer name is required")
     table = read_table(path)
     df = normalise_sheet(table.frame)  # Indonesian or English headers and values
     missing = [c for c in ("post_id", "text", "decision") if c not in df.columns]
