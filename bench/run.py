@@ -299,6 +299,7 @@ def screening_eval_ap(model: Path, work: Path) -> float:
     """Average precision on data/eval.csv, via ``screening evaluate --json``."""
     out = work / "screening-eval.json"
     cmd = [SCREENING, "evaluate", EVAL_CSV, "--model", str(model)]
+    cmd += ["--force"]  # a bench run replaces the last one's figures
     checked(run_monitored([*cmd, "--candidates", EVAL_LEXICON, "--json", str(out)]), "evaluate")
     return float(json.loads(out.read_text(encoding="utf-8"))["average_precision"])
 

@@ -328,3 +328,15 @@ def test_library_errors_name_no_flags_and_the_cli_adds_them(tmp_path: Path) -> N
     sheet.write_text("post_id,text,decision\n1,halo,partisan\n", encoding="utf-8")
     r = run_cli("review", "import", str(sheet), "--reviewer", "  ", "--db", str(tmp_path / "r.db"))
     assert r.returncode == 1 and "--reviewer NAME is required" in r.stderr
+
+
+def test_evaluate_refuses_existing_outputs_without_force(small_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.json"
+    out.write_text("precious\n", encoding="utf-8")
+    argv = ["evaluate", str(paths.EVAL_CSV), "--model", str(small_model), "--json", str(out)]
+    r = run_cli(*argv)
+    assert r.returncode == 1 and "exists; pass --force" in r.stderr
+    assert out.read_text(encoding="utf-8") == "precious\n"
+    r = run_cli(*argv, "--force")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["n"] > 0

@@ -10,6 +10,7 @@ import typer
 from screening import paths
 from screening.cli.options import (
     Candidates,
+    Force,
     Lang,
     LangOption,
     Threshold,
@@ -20,7 +21,7 @@ from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.evaluate import evaluate_frame, paired_bootstrap_ap, worst_errors
 from screening.explain import reasons
-from screening.io.files import write_json_atomic, write_text_atomic
+from screening.io.files import check_target, write_json_atomic, write_text_atomic
 
 
 def command(
@@ -66,6 +67,7 @@ def command(
         ),
     ] = None,
     lang: LangOption = Lang.id,
+    force: Force = False,
 ) -> None:
     """Evaluate a model on labelled posts: P/R/F1 at the threshold, AP, ROC AUC, Brier, ECE
     (before and after calibration), confusion matrix, per-category recall and category accuracy.
@@ -76,6 +78,9 @@ def command(
 
     Example:  screening evaluate data/eval.csv --model models/default --json eval.json
     """
+    for out in (json_out, plot, report):  # refuse before loading and scoring, not after
+        if out is not None:
+            check_target(out, force, inputs=(data,))
     chosen: list[Path | None] = list(model) if model else [None]
     bundles = [open_model(m) for m in chosen]
     if len(bundles) > 2:
