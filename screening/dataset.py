@@ -16,17 +16,21 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from screening import realdata
 from screening.errors import ScreeningError
+from screening.io.readers import find_text_column
 
 COLUMNS = ["id", "text", "label", "category", "rule", "platform", "region", "persona", "writer"]
 REQUIRED = ["text", "label"]
 NEAR_DUP_JACCARD = 0.8
 
 
-def load_labelled(path: str | Path) -> pd.DataFrame:
-    """Read a labelled CSV (at least ``text,label``; ``category`` optional) as strings.
+def load_labelled(path: str | Path, *, text_col: str | None = None) -> pd.DataFrame:
+    """Read a labelled CSV (a text column and ``label``; ``category`` optional) as strings.
 
-    Returns a DataFrame with ``label`` as int and ``category`` as str ('' when absent).
-    Raises ScreeningError naming the file, and the rows, when labels are not 0/1.
+    The text column is ``text``, else ``text_col``, else one detected as ``score`` detects
+    it in an export (``full_text``, ``message``, ...); it is returned as ``text`` (an
+    existing ``text`` column that is not it becomes ``text_input``). Returns a DataFrame
+    with ``label`` as int and ``category`` as str ('' when absent). Raises ScreeningError
+    naming the file, and the rows, when labels are not 0/1.
     """
     p = Path(path)
     if not p.is_file():
@@ -41,6 +45,16 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
         agreed = df["label"].str.strip().isin(["0", "1"])
         df = realdata.resolve(df[agreed].reset_index(drop=True))
         df.attrs["disputed_rows_left_out"] = int((~agreed).sum())
+    chosen: str | None = "text"
+    if text_col is not None:
+        chosen = find_text_column(list(df.columns), text_col)
+    elif "text" not in df.columns:
+        try:
+            chosen = find_text_column(list(df.columns))
+        except ScreeningError:
+            chosen = None  # reported below as a missing column
+    if chosen is not None and chosen != "text":
+        df = df.rename(columns={"text": "text_input"}).rename(columns={chosen: "text"})
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise ScreeningError(f"{p}: missing column(s) {missing}; found {list(df.columns)}")

@@ -340,3 +340,42 @@ def test_evaluate_refuses_existing_outputs_without_force(small_model: Path, tmp_
     r = run_cli(*argv, "--force")
     assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["n"] > 0
+
+
+@pytest.mark.parametrize(
+    ("column", "extra"),
+    [("full_text", []), ("isi_postingan", ["--text-col", "isi_postingan"]), ("text", [])],
+)
+def test_evaluate_and_thresholds_find_the_text_column_as_score_does(
+    small_model: Path, tmp_path: Path, column: str, extra: list[str]
+) -> None:
+    ev = pd.read_csv(paths.EVAL_CSV, dtype=str, keep_default_na=False).head(300)
+    data = tmp_path / "labelled.csv"
+    ev.rename(columns={"text": column}).to_csv(data, index=False)
+    got = []
+    for verb, out in (("evaluate", "e.json"), ("thresholds", "t.json")):
+        r = run_cli(verb, str(data), "-m", str(small_model), *extra, "-o", str(tmp_path / out))
+        assert r.returncode == 0, (verb, r.stderr)
+        got.append(json.loads((tmp_path / out).read_text(encoding="utf-8")))
+    # the same posts as when the column is called text: the same figures
+    ev.to_csv(tmp_path / "plain.csv", index=False)
+    r = run_cli(
+        "evaluate",
+        str(tmp_path / "plain.csv"),
+        "-m",
+        str(small_model),
+        "-o",
+        str(tmp_path / "p.json"),
+    )
+    assert r.returncode == 0, r.stderr
+    plain = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert got[0]["average_precision"] == plain["average_precision"] and got[0]["n"] == 300
+
+
+def test_a_labelled_file_without_a_text_column_is_refused(
+    small_model: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "labelled.csv"
+    data.write_text("isi,label\nhalo,0\n", encoding="utf-8")
+    r = run_cli("evaluate", str(data), "-m", str(small_model), "--text-col", "teks")
+    assert r.returncode == 1 and "--text-col 'teks' not found" in r.stderr

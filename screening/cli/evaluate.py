@@ -13,6 +13,7 @@ from screening.cli.options import (
     Force,
     Lang,
     LangOption,
+    TextCol,
     Threshold,
     lexicon_for_data,
     open_model,
@@ -67,6 +68,7 @@ def command(
         ),
     ] = None,
     lang: LangOption = Lang.id,
+    text_col: TextCol = None,
     force: Force = False,
 ) -> None:
     """Evaluate a model on labelled posts: P/R/F1 at the threshold, AP, ROC AUC, Brier, ECE
@@ -85,7 +87,7 @@ def command(
     bundles = [open_model(m) for m in chosen]
     if len(bundles) > 2:
         raise ScreeningError("compare at most two models at a time")
-    df = load_labelled(data)
+    df = load_labelled(data, text_col=text_col)
     files = sorted(df["file"].astype(str).unique()) if "file" in df.columns else []
     lexicon = lexicon_for_data(data, candidates, files if "line" in df.columns else [])
     if df.attrs.get("disputed_rows_left_out"):

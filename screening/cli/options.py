@@ -43,6 +43,15 @@ Threshold = Annotated[
         show_default=False,
     ),
 ]
+TextCol = Annotated[
+    str | None,
+    typer.Option(
+        "--text-col",
+        help="Column with the post text [default: text, else detected: full_text, message, "
+        "Tweet, Comment, content, caption, ...].",
+        show_default=False,
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing output files.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 Jobs = Annotated[

@@ -12,7 +12,14 @@ import typer
 
 from screening import paths
 from screening.bundle import apply_threshold
-from screening.cli.options import Candidates, Force, ModelDir, one_lexicon_for_data, open_model
+from screening.cli.options import (
+    Candidates,
+    Force,
+    ModelDir,
+    TextCol,
+    one_lexicon_for_data,
+    open_model,
+)
 from screening.dataset import load_labelled
 from screening.errors import ScreeningError
 from screening.io.files import atomic_write, check_target, write_json_atomic
@@ -106,6 +113,7 @@ def command(
             show_default=False,
         ),
     ] = None,
+    text_col: TextCol = None,
     force: Force = False,
 ) -> None:
     """Show precision, recall, flag rate and reviewer workload for each cut-off on labelled
@@ -134,7 +142,7 @@ def command(
     bundle = open_model(model)
     if apply:  # the card is rewritten in place: its folder must take the temporary file
         check_target(bundle.path / "card.json", force=True)
-    df = load_labelled(data)
+    df = load_labelled(data, text_col=text_col)
     overlap = training_overlap(df["text"].tolist(), bundle.card)
     if overlap.any():
         typer.echo(
