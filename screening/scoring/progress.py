@@ -22,11 +22,18 @@ class RowProgress:
     ``total`` and ``position`` are in the input's own units (bytes of a CSV, rows of a
     Parquet file), so the estimate of time left stays right whatever the row lengths.
     Silent when standard error is not a terminal or ``enabled`` is False, so logs and pipes
-    get no control characters.
+    get no control characters. ``console``: where to draw (standard error by default).
     """
 
-    def __init__(self, total: int | None, label: str = "scoring", enabled: bool = True) -> None:
-        console = Console(stderr=True)
+    def __init__(
+        self,
+        total: int | None,
+        label: str = "scoring",
+        enabled: bool = True,
+        *,
+        console: Console | None = None,
+    ) -> None:
+        console = console or Console(stderr=True)
         self.enabled = enabled and console.is_terminal
         self.start = time.perf_counter()
         self.rows = 0
@@ -35,9 +42,11 @@ class RowProgress:
             BarColumn(),
             TaskProgressColumn(),
             TextColumn("{task.fields[rows]:,} rows  {task.fields[rate]:,.0f} rows/s"),
+            # "0:00:12 elapsed  0:01:30 left": each time followed by what it is
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             console=console,
             disable=not self.enabled,
             transient=True,
