@@ -26,8 +26,8 @@ NEAR_DUP_JACCARD = 0.8
 def load_labelled(path: str | Path, *, text_col: str | None = None) -> pd.DataFrame:
     """Read a labelled CSV (a text column and ``label``; ``category`` optional) as strings.
 
-    The text column is ``text``, else ``text_col``, else one detected as ``score`` detects
-    it in an export (``full_text``, ``message``, ...); it is returned as ``text`` (an
+    The text column is ``text_col`` if given, else ``text``, else one detected as ``score``
+    detects it in an export (``full_text``, ``message``, ...); it is returned as ``text`` (an
     existing ``text`` column that is not it becomes ``text_input``). Returns a DataFrame
     with ``label`` as int and ``category`` as str ('' when absent). Raises ScreeningError
     naming the file, and the rows, when labels are not 0/1.
