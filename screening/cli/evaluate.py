@@ -78,7 +78,7 @@ def command(
     --candidates is given. With two --model options both are evaluated on the same posts and
     the difference in AP is given with a paired bootstrap 95% interval.
 
-    Example:  screening evaluate data/eval.csv --model models/default --json eval.json
+    Example:  screening evaluate data/eval.csv --model models/default -o eval.json
     """
     for out in (json_out, plot, report):  # refuse before loading and scoring, not after
         if out is not None:

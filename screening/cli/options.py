@@ -85,8 +85,13 @@ def open_model(model_dir: Path | None, *, lazy: bool = False) -> Bundle:
     return load_bundle(model_dir or paths.default_model_dir(), lazy=lazy)
 
 
+def _lexicon_path(path: Path | None) -> Path | None:
+    """``--candidates``, else the configured default (``$SCREENING_CANDIDATES``), else None."""
+    return path or paths.default_candidates()
+
+
 def open_lexicon(path: Path | None) -> CandidateLexicon | None:
-    chosen = path or paths.default_candidates()
+    chosen = _lexicon_path(path)
     return CandidateLexicon.from_yaml(chosen) if chosen else None
 
 
@@ -96,7 +101,7 @@ def lexicon_for_data(
     """The lexicon to score labelled ``data`` with: as :func:`one_lexicon_for_data`, except
     that labels of real posts by reference (``files``: their real-data files) without
     ``--candidates`` get each file's committed lexicon (data/lexicons/)."""
-    if files and open_lexicon(path) is None:
+    if files and not _lexicon_path(path):  # decided without reading the lexicon twice
         return {
             f: CandidateLexicon.from_yaml(lx) if (lx := realdata.lexicon_for(f)) else None
             for f in files

@@ -2,7 +2,7 @@
 
 ``screening score 'exports/*.parquet' -o scored/ --engine dask [--scheduler ADDRESS]`` builds a
 ``dask.dataframe`` with one partition per Parquet row group (read by :func:`_read_piece`, which
-knows each row's line in its file), applies :func:`screening.scoring.score_partition` to every
+knows each row's line in its file), applies :func:`screening.scoring.local.score_partition` to every
 partition with ``map_partitions`` and an explicit ``meta``, and writes partitioned Parquet to
 the output directory. Without ``--scheduler`` it starts a ``LocalCluster`` on this machine;
 with one it runs on that ``dask.distributed`` scheduler (its workers need ``screening``
