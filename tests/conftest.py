@@ -43,9 +43,12 @@ def small_model(small_train_csv: Path, tmp_path_factory: pytest.TempPathFactory)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # A test that needs the full model waits for it to train (about a minute on 2 cores)
     # and usually retrains or scores with it: `make test-fast` (-m "not slow") skips them.
+    # Under `pytest -n` (make test) they all go to one worker (--dist loadgroup), so the full
+    # model is trained once while the other workers run the rest.
     for item in items:
         if "full_model" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("full_model"))
 
 
 # A test that needs ../shared/ skips with a reason naming the folder ("../shared/realdata is
@@ -56,6 +59,7 @@ _SHARED_SKIPS: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # under xdist the controller sees every worker's reports: it alone decides (below)
     if report.skipped:
         for name in re.findall(r"\.\./shared/(\w+)", str(report.longrepr)):
             if (_SHARED / name).exists():
@@ -63,6 +67,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller decides
+        return
     if _SHARED_SKIPS and exitstatus == 0:
         print("\nskipped although what they need is there:\n  " + "\n  ".join(_SHARED_SKIPS))
         session.exitstatus = 1

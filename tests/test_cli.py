@@ -188,11 +188,6 @@ def test_help_teaches_with_an_example_in_80_columns(verb: list[str]) -> None:
     assert not re.search(r"<[a-z]+(\[\w+\])?( range)?>", options), options
 
 
-def test_check_data_on_bundled_data_exits_0() -> None:
-    r = run_cli("check-data")
-    assert r.returncode == 0, r.stderr[-2000:]
-
-
 def test_bad_inputs_and_foreign_card_give_one_line_errors(
     small_model: Path, full_model: Path, tmp_path: Path
 ) -> None:

@@ -7,16 +7,29 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from screening import paths
 from tests.helpers import run_cli
 
 
-def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def small_bundled(monkeypatch: pytest.MonkeyPatch, small_train_csv: Path) -> Path:
+    """`retrain` merges the labels into the bundled training table. Here that table is the
+    500-row sample the small model was trained on, so a retrain takes seconds instead of the
+    full data's minute and a half. These tests pin the loop, not the model's quality."""
+    monkeypatch.setattr(paths, "TRAIN_CSV", small_train_csv)
+    return small_train_csv
+
+
+def test_queue_import_stats_export(small_model: Path, small_bundled: Path, tmp_path: Path) -> None:
     scored = tmp_path / "scored.csv"
     src = Path(__file__).resolve().parent.parent / "data" / "sample_posts.csv"
-    assert run_cli("score", str(src), "-o", str(scored), "--model", str(full_model)).returncode == 0
+    assert (
+        run_cli("score", str(src), "-o", str(scored), "--model", str(small_model)).returncode == 0
+    )
     queue = tmp_path / "queue.xlsx"
-    r = run_cli("review", "queue", str(scored), "-o", str(queue), "--model", str(full_model))
+    r = run_cli("review", "queue", str(scored), "-o", str(queue), "--model", str(small_model))
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(queue)
     ws = wb.active
@@ -50,7 +63,7 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
     # the English queue: English headers and drop-down values, guidance in English
     en = tmp_path / "queue_en.xlsx"
     r = run_cli(
-        "review", "queue", str(scored), "-o", str(en), "-m", str(full_model), "--lang", "en"
+        "review", "queue", str(scored), "-o", str(en), "-m", str(small_model), "--lang", "en"
     )
     ws_en = openpyxl.load_workbook(en).active
     assert [c.value for c in ws_en[1]][:5] == [
@@ -112,14 +125,14 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
         "--labels",
         str(labels),
         "--model",
-        str(full_model),
+        str(small_model),
         "--out",
         str(tmp_path / "models" / "v1"),
         "--no-curve",  # the curve is pinned by the next test
     )
     assert r.returncode == 0, r.stderr
     card = json.loads((tmp_path / "models" / "v1" / "card.json").read_text())
-    assert card["label_files"][0]["rows"] == 20 and card["parent"]["path"] == str(full_model)
+    assert card["label_files"][0]["rows"] == 20 and card["parent"]["path"] == str(small_model)
 
     # provenance after the retrain: the old scored file is still queued as the old model's
     old = tmp_path / "again.csv"
@@ -127,13 +140,13 @@ def test_queue_import_stats_export(full_model: Path, tmp_path: Path) -> None:
         "review", "queue", str(scored), "-o", str(old), "--model", str(tmp_path / "models" / "v1")
     )
     assert r.returncode == 0, r.stderr
-    parent = json.loads((full_model / "card.json").read_text())
+    parent = json.loads((small_model / "card.json").read_text())
     stamped = set(pd.read_csv(old, keep_default_na=False)["versi_model"])
     assert stamped == {f"{parent['name']}@{parent['model_sha256'][:12]}"}
 
 
 def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
-    full_model: Path, tmp_path: Path
+    small_model: Path, small_bundled: Path, tmp_path: Path
 ) -> None:
     labels = tmp_path / "labels.csv"
     pd.DataFrame(
@@ -149,7 +162,7 @@ def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
     ).to_csv(labels, index=False)
     models = tmp_path / "models"
     r = run_cli(
-        "retrain", "--labels", str(labels), "--model", str(full_model), "--out", str(models / "v2")
+        "retrain", "--labels", str(labels), "--model", str(small_model), "--out", str(models / "v2")
     )
     assert r.returncode == 0, r.stderr
     assert "eval.csv: current AP" in r.stdout and "held-out reviewer labels" in r.stdout
@@ -158,9 +171,9 @@ def test_export_then_retrain_makes_a_new_version_with_the_labels_in_its_card(
     assert used["rows"] == 24 and used["used_for_training"] + used["held_out"] == 24
     assert (
         card["parent"]["model_sha256"]
-        == json.loads((full_model / "card.json").read_text())["model_sha256"]
+        == json.loads((small_model / "card.json").read_text())["model_sha256"]
     )
-    bundled = len(pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "train.csv"))
+    bundled = len(pd.read_csv(small_bundled))
     assert card["training_data"]["rows"] == bundled + used["used_for_training"]
     assert (models / "current").read_text().strip() == "v2"
     # the learning curve: held-out figures at 25/50/75/100% of the training labels
