@@ -26,7 +26,12 @@ def audit_labels(
     y = df["label"].to_numpy(dtype=int)
     model = PartisanModel(lexicon=lexicon, random_state=seed)
     oof = out_of_fold_scores(
-        model, df["text"].tolist(), y, df["category"].to_numpy(dtype=object), folds, seed
+        model,
+        df["text"].tolist(),
+        y,
+        categories=df["category"].to_numpy(dtype=object),
+        folds=folds,
+        seed=seed,
     )
     out = df.copy()
     out["oof_score"] = np.round(oof, 4)

@@ -276,13 +276,15 @@ class FastFeatures:
 
     Word and character TF-IDF parts use the counters above; any other part (the election
     context indicator) runs as it is. ``transform(docs)``: n normalised strings -> CSR
-    (n, n_features) float32, equal to ``union.transform(docs)``.
+    (n, n_features) float32, equal to ``union.transform(docs)``. ``names``: (n_features,)
+    the union's ``get_feature_names_out()``, kept for the reasons of every scored chunk.
     """
 
     def __init__(self, union: FeatureUnion) -> None:
         if union.transformer_weights:
             raise ValueError("FastFeatures does not support transformer weights")
         self.parts = [_fast_part(t) for _, t in union.transformer_list if t != "drop"]
+        self.names: np.ndarray = union.get_feature_names_out()
 
     def transform(self, docs: Sequence[str], pieces: Pieces | None = None) -> sp.csr_matrix:
         """``pieces``: ``Pieces(docs)`` when the caller has them (they are cut once)."""

@@ -10,17 +10,22 @@ two heads on one shared sparse feature space:
   the guidance category a post most resembles (one of :data:`screening.guidance.CATEGORIES`).
 
 Candidate mentions are typed by a :class:`~screening.lexicon.CandidateLexicon` before
-featurisation. The training lexicon is the fictional one; :meth:`PartisanModel.screen` takes the
-lexicon of the election being monitored.
+featurisation. Every method types posts the same way, in one place (``_normalise``): each post
+by its own lexicon when the posts are a table with a ``lexicon`` column, the others by the
+lexicon the method is given. ``fit`` and ``predict_proba`` are given the ``lexicon`` parameter
+(the fictional training election), so scikit-learn's tools (``cross_val_predict``) score posts
+as they were trained; :meth:`PartisanModel.screen` and the explanation methods are given the
+lexicon of the election being monitored as an argument.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ClassVar, TypeAlias, cast
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -29,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from screening.context import NoElectionContext
 from screening.cues import has_cue_each
@@ -39,8 +44,13 @@ from screening.lexicon import CandidateLexicon
 from screening.nblr import NBLogisticRegression
 from screening.text import TOKEN_PATTERN, normalize_many
 
+# n posts: raw texts, or a table with a ``text`` column and an optional ``lexicon`` column
+# (a CandidateLexicon or None per row)
+Posts: TypeAlias = Sequence[str] | pd.DataFrame
+
 
 def build_features(
+    *,
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] = (3, 5),
     min_df: int = 2,
@@ -75,10 +85,17 @@ class Screened:
 class PartisanModel(ClassifierMixin, BaseEstimator):
     """Probability of partisan tendency and most likely category for Indonesian posts.
 
+    Posts (``X``) are n raw texts, or a DataFrame with a ``text`` column and an optional
+    ``lexicon`` column: a row whose entry is a lexicon has its candidates typed by that lexicon
+    (reviewer labels of another election are typed by that election's lexicon, in ``fit`` as
+    when they are scored).
+
     Parameters
     ----------
     lexicon : CandidateLexicon or None
-        Candidate lexicon used at fit time (and by ``predict_proba``).
+        Candidate lexicon of the training election: types the posts of ``fit`` and of
+        ``predict_proba`` (which scores posts as they were trained). :meth:`screen` takes the
+        monitored election's lexicon instead.
     C : float
         Inverse regularisation strength of the binary logistic regression.
     category_C : float
@@ -127,6 +144,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         lexicon: CandidateLexicon | None = None,
+        *,
         C: float = 8.0,
         category_C: float = 4.0,
         category_class_weight: str | None = None,
@@ -162,49 +180,40 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
 
     def fit(
         self,
-        X: Sequence[str],
+        X: Posts,
         y: ArrayLike,
+        *,
         categories: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
         groups: ArrayLike | None = None,
-        row_lexicons: Sequence[CandidateLexicon | None] | None = None,
     ) -> PartisanModel:
         """Fit both heads.
 
-        X : n post texts (raw, un-normalised). y : n labels in {0, 1}. categories : n category
-        names, used for the rows with label 1 (required for the category head).
+        X : n posts (raw, un-normalised; see the class docstring). y : n labels in {0, 1}.
+        categories : n category names; required (a routed fit parameter, as ``sample_weight``
+        is): the category head learns from the rows with label 1.
         sample_weight : n non-negative weights for the binary head, or None.
         groups : n writer ids, or None; with them the calibration folds keep each writer's
         posts together (the calibration is then fitted on writers the model did not see).
-        row_lexicons : n lexicons or None; a row whose entry is not None has its candidates
-        typed by that lexicon instead of ``lexicon`` (reviewer labels of another election
-        are typed by that election's lexicon, as they will be when scored).
         """
+        # checked before any work: a missing category head would only show at scoring time
+        if categories is None:
+            raise ValueError("categories are required to fit the category head")
+        check_consistent_length(X, y, categories)
         y_arr = np.asarray(y, dtype=int)
-        self.__dict__.pop("_fast", None)
-        self.__dict__.pop("_feature_names", None)
-        typed = self.typed_mentions
-        texts = normalize_many(X, self.lexicon, typed=typed)
-        if row_lexicons is not None:
-            raw_x = list(X)
-            by_lex: dict[int, list[int]] = {}
-            for i, lex in enumerate(row_lexicons):
-                if lex is not None:
-                    by_lex.setdefault(id(lex), []).append(i)
-            for rows in by_lex.values():
-                lex = row_lexicons[rows[0]]
-                for i, t in zip(
-                    rows, normalize_many([raw_x[i] for i in rows], lex, typed=typed), strict=True
-                ):
-                    texts[i] = t
+        cats = np.asarray(categories, dtype=object)
+        raw, texts = self._normalise(X, self.lexicon)
         if self.lexicon_dropout > 0 and self.lexicon is not None:
             rng = np.random.default_rng(self.random_state)
             drop = np.flatnonzero(rng.random(len(texts)) < self.lexicon_dropout)
-            raw = list(X)
-            for k, t in zip(drop, normalize_many([raw[k] for k in drop], typed=typed), strict=True):
+            dropped = normalize_many([raw[k] for k in drop], typed=self.typed_mentions)
+            for k, t in zip(drop, dropped, strict=True):
                 texts[k] = t
         self.features_ = build_features(
-            self.word_ngrams, self.char_ngrams, self.min_df, self.election_context
+            word_ngrams=self.word_ngrams,
+            char_ngrams=self.char_ngrams,
+            min_df=self.min_df,
+            election_context=self.election_context,
         )
         Z = self.features_.fit_transform(texts)
         # nb_power=0 is plain logistic regression (tests/test_nblr.py pins it)
@@ -221,47 +230,79 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             Z, y_arr, sample_weight=None if sample_weight is None else np.asarray(sample_weight)
         )
         self.classes_ = self.classifier_.classes_
-        if categories is None:
-            raise ValueError("categories are required to fit the category head")
-        cats = np.asarray(categories, dtype=object)
         mask = (y_arr == 1) & np.isin(cats, CATEGORIES)
         self.category_model_ = LogisticRegression(
             C=self.category_C, max_iter=5000, class_weight=self.category_class_weight
         ).fit(Z[mask], cats[mask].astype(str))
+        self.fast_features_ = FastFeatures(self.features_)
         return self
 
+    def _normalise(self, X: Posts, lexicon: CandidateLexicon | None) -> tuple[list[str], list[str]]:
+        """(raw texts, normalised texts) of n posts: each typed by its own lexicon when ``X``
+        is a table that names one for it, else by ``lexicon`` (None: no candidate typing)."""
+        if isinstance(X, pd.DataFrame):
+            raw = [str(t) for t in X["text"].tolist()]
+            own = X["lexicon"].tolist() if "lexicon" in X.columns else []
+        else:
+            raw, own = list(X), []
+        typed = self.typed_mentions
+        texts = normalize_many(raw, lexicon, typed=typed)
+        by_lex: dict[int, list[int]] = {}
+        for i, lex in enumerate(own):
+            if isinstance(lex, CandidateLexicon):
+                by_lex.setdefault(id(lex), []).append(i)
+        for rows in by_lex.values():
+            lex = own[rows[0]]
+            for i, t in zip(
+                rows, normalize_many([raw[i] for i in rows], lex, typed=typed), strict=True
+            ):
+                texts[i] = t
+        return raw, texts
+
+    # The fast transformer is built from ``features_`` (in ``fit``, and here on loading), not
+    # pickled: a bundle's bytes, and so its sha256, do not depend on whether it was used.
+    # Bundles saved before an option existed score as they did without it.
+    _OPTIONS_OF_OLD_BUNDLES: ClassVar[dict[str, Any]] = {
+        "typed_mentions": False,
+        "context_gate": 1.0,
+        "cue_gate": 1.0,
+    }
+
     def __getstate__(self) -> dict:
-        # the fast transformer and feature names are caches rebuilt on first use; leaving them
-        # out keeps a bundle's bytes (and its sha256) independent of whether it was used
-        state = super().__getstate__()
-        state.pop("_fast", None)
-        state.pop("_feature_names", None)
+        # a copy: object.__getstate__ gives the instance's own __dict__, and pickling must
+        # not take the transformer away from the live model
+        state = dict(super().__getstate__())
+        state.pop("fast_features_", None)
         return state
 
-    def featurize(self, X: Sequence[str], lexicon: CandidateLexicon | None) -> sp.csr_matrix:
-        """Sparse features (n, n_features) float32 of raw texts, with candidates typed by
+    def __setstate__(self, state: dict) -> None:
+        for old in ("_fast", "_feature_names"):  # caches some old bundles were saved with
+            state.pop(old, None)
+        super().__setstate__(state)
+        for name, value in self._OPTIONS_OF_OLD_BUNDLES.items():
+            if name not in state:  # added after the rest, so a new bundle's state keeps its order
+                setattr(self, name, value)
+        if "features_" in state:
+            self.fast_features_ = FastFeatures(self.features_)
+
+    def featurize(self, X: Posts, lexicon: CandidateLexicon | None) -> sp.csr_matrix:
+        """Sparse features (n, n_features) float32 of raw posts, with candidates typed by
         ``lexicon``. Equal to ``features_.transform`` on the normalised texts, computed by
         :class:`~screening.features.FastFeatures` (several times faster)."""
         return self._featurize(X, lexicon)[0]
 
     def _featurize(
-        self, X: Sequence[str], lexicon: CandidateLexicon | None
+        self, X: Posts, lexicon: CandidateLexicon | None
     ) -> tuple[sp.csr_matrix, list[str], Pieces]:
-        fast = self.__dict__.get("_fast")
-        if fast is None:
-            fast = self._fast = FastFeatures(self.features_)
-        # bundles pickled before the option existed lack the attribute: they were untyped
-        typed = bool(self.__dict__.get("typed_mentions", False))
-        texts = normalize_many(X, lexicon, typed=typed)
+        check_is_fitted(self, "fast_features_")
+        texts = self._normalise(X, lexicon)[1]
         pieces = Pieces(texts)  # cut at whitespace once: features and the gate read them
-        return fast.transform(texts, pieces), texts, pieces
+        return self.fast_features_.transform(texts, pieces), texts, pieces
 
     def feature_names(self) -> np.ndarray:
         """(n_features,) names: ``word__<n-gram>``, ``char__<n-gram>`` or ``context__...``."""
-        names = self.__dict__.get("_feature_names")
-        if names is None:
-            names = self._feature_names = self.features_.get_feature_names_out()
-        return names
+        check_is_fitted(self, "fast_features_")
+        return self.fast_features_.names
 
     def _gated(
         self, Z: sp.csr_matrix, texts: Sequence[str], pieces: Pieces | None = None
@@ -271,9 +312,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         ``cue_gate`` when they have only broad vocabulary and no election cue (see the class
         docstring). ``texts``: the normalised posts of ``Z``'s rows."""
         score = self.classifier_.predict_proba(Z)[:, 1]
-        # bundles saved before the gates existed lack the attributes: no gate
-        gate = float(self.__dict__.get("context_gate", 1.0))
-        cue_gate = float(self.__dict__.get("cue_gate", 1.0))
+        gate, cue_gate = float(self.context_gate), float(self.cue_gate)
         if gate < 1.0 and self.election_context:
             # the indicator is the union's last column (build_features appends it)
             no_context = Z[:, Z.shape[1] - 1].toarray().ravel() > 0
@@ -285,36 +324,40 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
             score = np.where(no_cue & ~no_context, score * cue_gate, score)
         return score
 
-    def gate_factors(self, X: Sequence[str], lexicon: CandidateLexicon | None) -> np.ndarray:
+    def gate_factors(self, X: Posts, lexicon: CandidateLexicon | None) -> np.ndarray:
         """(n,) the factor the election-context gates applied to each post's probability:
         1.0 (none), ``cue_gate`` (election vocabulary but no cue) or ``context_gate`` (no
         election vocabulary at all)."""
-        check_is_fitted(self, "classifier_")
         Z, texts, pieces = self._featurize(X, lexicon)
         raw = self.classifier_.predict_proba(Z)[:, 1]
         gated = self._gated(Z, texts, pieces)
         return np.divide(gated, raw, out=np.ones_like(raw), where=raw > 0)
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """(n, 2) probabilities of label 0 and 1, using the fit-time lexicon."""
+    def predict_proba(self, X: Posts) -> np.ndarray:
+        """(n, 2) probabilities of ``classes_`` (label 0, label 1), posts typed as in ``fit``
+        (by the ``lexicon`` parameter, or a row's own lexicon)."""
         p1 = self._gated(*self._featurize(X, self.lexicon))
         return np.column_stack([1.0 - p1, p1])
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        """(n,) labels at probability 0.5; use a bundle's threshold for screening."""
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+    def predict(self, X: Posts) -> np.ndarray:
+        """(n,) labels from ``classes_`` at probability 0.5; use a bundle's threshold for
+        screening."""
+        p1 = self.predict_proba(X)[:, 1]
+        return self.classes_[(p1 >= 0.5).astype(int)]
 
     def coefficients(self) -> np.ndarray:
         """(n_features,) weights of the binary head: the mean over the calibration folds'
         logistic regressions (the calibration is monotone, so these rank the evidence)."""
+        check_is_fitted(self, "classifier_")
         return np.mean(
             [c.estimator.coef_[0] for c in self.classifier_.calibrated_classifiers_], axis=0
         )
 
     def explain(
         self,
-        X: Sequence[str],
+        X: Posts,
         lexicon: CandidateLexicon | None = None,
+        *,
         k: int = 5,
         features: sp.csr_matrix | None = None,
     ) -> list[list[tuple[str, float]]]:
@@ -337,19 +380,22 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
 
     def uncalibrated_score(
         self,
-        X: Sequence[str],
+        X: Posts,
         lexicon: CandidateLexicon | None = None,
+        *,
         features: sp.csr_matrix | None = None,
     ) -> np.ndarray:
         """(n,) probability of the logistic regressions before sigmoid calibration (the mean
         over the calibration folds' models), to show what calibration changes. ``features``
         as in :meth:`explain`."""
         Z = self.featurize(X, lexicon) if features is None else features
+        check_is_fitted(self, "classifier_")
         raw = [c.estimator.predict_proba(Z)[:, 1] for c in self.classifier_.calibrated_classifiers_]
         return np.mean(raw, axis=0)
 
-    def screen(self, X: Sequence[str], lexicon: CandidateLexicon | None = None) -> Screened:
-        """Score posts for the election whose ``lexicon`` is given (None: no candidate typing)."""
+    def screen(self, X: Posts, lexicon: CandidateLexicon | None = None) -> Screened:
+        """Score posts for the election whose ``lexicon`` is given (None: no candidate typing;
+        a row's own lexicon wins, as in ``fit``)."""
         Z, texts, pieces = self._featurize(X, lexicon)
         score = self._gated(Z, texts, pieces)
         cat_proba = self.category_model_.predict_proba(Z)

@@ -37,7 +37,7 @@ from screening.hashing import text_hash
 from screening.io.files import atomic_write, sha256_file
 from screening.lexicon import CandidateLexicon
 from screening.model import PartisanModel
-from screening.training import TrainConfig, train
+from screening.training import TrainConfig, posts_table, train
 
 GROUP_COLUMNS = ("election", "group", "file")
 LABEL_WEIGHTS = (1.0, 3.0, 10.0)
@@ -111,11 +111,11 @@ def _fit_with_labels(
         [bundled["category"].to_numpy(object), labels["category"].to_numpy(object)]
     )
     weights = np.concatenate([np.ones(len(bundled)), np.full(len(labels), float(weight))])
-    row_lex = [None] * len(bundled) + [lexicon] * len(labels)
+    posts = posts_table(texts, [None] * len(bundled) + [lexicon] * len(labels))
     writers = [*bundled.get("writer", pd.Series("", index=bundled.index)).astype(str)]
     groups = writers + ["reviewers"] * len(labels) if all(writers) else None
     model = PartisanModel(lexicon=CandidateLexicon.from_yaml(paths.TRAIN_LEXICON), **params)
-    return model.fit(texts, y, cats, sample_weight=weights, groups=groups, row_lexicons=row_lex)
+    return model.fit(posts, y, categories=cats, sample_weight=weights, groups=groups)
 
 
 def _held_ap(model: PartisanModel, held: pd.DataFrame, lexicon: CandidateLexicon | None) -> float:
@@ -316,7 +316,7 @@ def retrain(
         train(
             TrainConfig(train_csv=data, allow_uncategorised=True),
             out_dir,
-            progress,
+            progress=progress,
             extra_card=extra,
         )
     new = load_bundle(out_dir)

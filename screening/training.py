@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 from screening import paths
 from screening.bundle import INTENDED_USE, USES_TO_AVOID, library_versions, save_bundle
@@ -21,7 +21,7 @@ from screening.evaluate import binary_metrics, evaluate_model
 from screening.guidance import CATEGORIES, load_guidance
 from screening.io.files import check_target, now_iso, sha256_file
 from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
+from screening.model import PartisanModel, Posts
 from screening.thresholds import best_f1_threshold
 
 Progress = Callable[[str], None]
@@ -55,57 +55,46 @@ def writer_groups(df: pd.DataFrame, folds: int) -> np.ndarray | None:
 
 def out_of_fold_scores(
     model: PartisanModel,
-    texts: list[str],
+    X: Posts,
     y: np.ndarray,
-    cats: np.ndarray,
+    *,
+    categories: np.ndarray,
     folds: int,
     seed: int,
     groups: np.ndarray | None = None,
     sample_weight: np.ndarray | None = None,
-    row_lexicons: Sequence[CandidateLexicon | None] | None = None,
 ) -> np.ndarray:
-    """(n,) scores of each training post from a model that did not see it (k-fold).
+    """(n,) scores of each training post from a model that did not see it (k-fold):
+    ``cross_val_predict`` of ``model`` on posts ``X`` (see :class:`PartisanModel`).
 
     ``groups`` (n,): the writer of each post. With it the folds keep each writer's posts
     together (stratified group k-fold), so a post is scored by a model that never saw its
     writer's style, as real posts will be; the inner calibration is grouped the same way.
     """
-    oof = np.zeros(len(texts))
-    arr = np.asarray(texts, dtype=object)
-    if groups is None:
-        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(arr, y)
-    else:
-        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
-        splits = splitter.split(arr, y, groups)
-    lex = None if row_lexicons is None else np.asarray(row_lexicons, dtype=object)
-    for fit_idx, hold_idx in splits:
-        fit_groups = None if groups is None else groups[fit_idx]
-        m = clone(model).fit(
-            arr[fit_idx].tolist(),
-            y[fit_idx],
-            cats[fit_idx],
-            sample_weight=None if sample_weight is None else sample_weight[fit_idx],
-            groups=fit_groups,
-            row_lexicons=None if lex is None else lex[fit_idx].tolist(),
-        )
-        oof[hold_idx] = score_rows(
-            m, arr[hold_idx].tolist(), None if lex is None else lex[hold_idx]
-        )
-    return oof
+    splitter: StratifiedKFold | StratifiedGroupKFold = (
+        StratifiedKFold(folds, shuffle=True, random_state=seed)
+        if groups is None
+        else StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    )
+    proba = cross_val_predict(
+        model,
+        X,  # type: ignore[arg-type]  # a list of texts or a table, both indexable by row
+        y,
+        groups=groups,
+        cv=splitter,
+        method="predict_proba",
+        # fit parameters, cut to each fold's rows
+        params={"categories": categories, "sample_weight": sample_weight, "groups": groups},
+    )
+    return np.asarray(proba)[:, 1]
 
 
-def score_rows(
-    model: PartisanModel, texts: list[str], row_lexicons: np.ndarray | None
-) -> np.ndarray:
-    """(n,) scores of ``texts``, each row typed by its own lexicon when ``row_lexicons`` (n,)
-    names one, else by the model's fit-time lexicon."""
-    if row_lexicons is None:
-        return model.predict_proba(texts)[:, 1]
-    out = model.predict_proba(texts)[:, 1]
-    for lex in {id(x): x for x in row_lexicons if x is not None}.values():
-        rows = np.flatnonzero([x is lex for x in row_lexicons])
-        out[rows] = model.screen([texts[i] for i in rows], lex).score
-    return out
+def posts_table(texts: Sequence[str], lexicons: Sequence[CandidateLexicon | None] | None) -> Posts:
+    """The posts as :class:`PartisanModel` takes them: the texts, or a table of texts and
+    each row's own lexicon (None: the training lexicon) when some rows have one."""
+    if lexicons is None:
+        return list(texts)
+    return pd.DataFrame({"text": list(texts), "lexicon": pd.Series(lexicons, dtype=object)})
 
 
 def row_options(
@@ -137,6 +126,7 @@ def row_options(
 def train(
     config: TrainConfig,
     out_dir: Path,
+    *,
     progress: Progress = lambda _: None,
     extra_card: dict[str, Any] | None = None,
     overwrite: bool = False,
@@ -173,20 +163,27 @@ def train(
 
     groups = writer_groups(df, config.folds)
     weights, row_lex = row_options(df, Path(config.train_csv))
-    progress(f"cross-validating ({config.folds} folds) to choose the threshold")
-    oof = out_of_fold_scores(
-        model, texts, y, cats, config.folds, config.seed, None, weights, row_lex
+    posts = posts_table(texts, row_lex)
+    oof_of = partial(
+        out_of_fold_scores,
+        model,
+        posts,
+        y,
+        categories=cats,
+        folds=config.folds,
+        seed=config.seed,
+        sample_weight=weights,
     )
+    progress(f"cross-validating ({config.folds} folds) to choose the threshold")
+    oof = oof_of()
     writer_oof = None
     if groups is not None:
         progress(f"cross-validating out-of-writer ({config.folds} folds of writers)")
-        writer_oof = out_of_fold_scores(
-            model, texts, y, cats, config.folds, config.seed, groups, weights, row_lex
-        )
+        writer_oof = oof_of(groups=groups)
     # the threshold is chosen where no writer's style is on both sides, when writers are known
     threshold = best_f1_threshold(y, oof if writer_oof is None else writer_oof)
     progress(f"fitting on {len(df)} posts")
-    model.fit(texts, y, cats, sample_weight=weights, groups=groups, row_lexicons=row_lex)
+    model.fit(posts, y, categories=cats, sample_weight=weights, groups=groups)
 
     metrics: dict[str, Any] = {"out_of_fold_train": binary_metrics(y, oof, threshold)}
     if writer_oof is not None:

@@ -62,7 +62,7 @@ def command(
     check_target(out_dir, force, bundle=True, hint="pass --force to replace it")
     say = (lambda _m: None) if quiet else (lambda m: typer.echo(f"... {m}", err=True))
     config = TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed)
-    card = train(config, out_dir, say, overwrite=force)
+    card = train(config, out_dir, progress=say, overwrite=force)
     if quiet:
         return
     m = card["metrics"]

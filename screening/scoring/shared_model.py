@@ -96,10 +96,9 @@ def preload_from_env() -> None:
             ref = ModelFile.from_env(value)
             if Path(ref.path).is_file():
                 model = model_for(ref)
-                # what the model builds on first use (fast features, feature names for
-                # reasons) is built here, so the workers share it too
+                # the normaliser's tables and the fast transformer's caches are built on
+                # first use: one post here, so the workers share what it builds
                 model.featurize(["siap"], None)
-                model.feature_names()
         # the forkserver stops if an import raises anything but ImportError; a worker then
         # loads the model itself (and reports any problem with it)
         except Exception:
