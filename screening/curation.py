@@ -184,6 +184,7 @@ def check(
     guidance: Guidance,
     train: pd.DataFrame,
     eval_: pd.DataFrame,
+    *,
     train_lexicon: CandidateLexicon | None = None,
     eval_lexicon: CandidateLexicon | None = None,
 ) -> CheckResult:

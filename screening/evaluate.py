@@ -111,7 +111,7 @@ def category_metrics(
 
 
 def paired_bootstrap_ap(
-    y_true: ArrayLike, a: ArrayLike, b: ArrayLike, n: int = 1000, seed: int = 0
+    y_true: ArrayLike, a: ArrayLike, b: ArrayLike, *, n: int = 1000, seed: int = 0
 ) -> dict[str, float]:
     """AP(b) - AP(a) on the same posts, with a 95% paired bootstrap interval (rows resampled
     together, so both models are judged on each resample)."""
@@ -139,6 +139,7 @@ def worst_errors(
     y_true: ArrayLike,
     scores: ArrayLike,
     threshold: float,
+    *,
     k: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:
     """The ``k`` highest-scored false positives and lowest-scored false negatives (score,

@@ -34,6 +34,7 @@ def reasons(
     model: PartisanModel,
     texts: Sequence[str],
     lexicon: object,
+    *,
     k: int = 4,
     features: sp.csr_matrix | None = None,
 ) -> list[list[tuple[str, float]]]:

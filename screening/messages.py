@@ -66,7 +66,7 @@ def printable(text: object, limit: int = 80) -> str:
 
 
 def name_list(
-    names: Sequence[object], max_names: int = 20, max_chars: int = 300, limit: int = 60
+    names: Sequence[object], *, max_names: int = 20, max_chars: int = 300, limit: int = 60
 ) -> str:
     """``names`` joined with ", " for a message: each through :func:`printable` (``limit``
     characters), at most ``max_names`` of them and about ``max_chars`` characters in all,

@@ -66,6 +66,7 @@ def render(
     errors: dict[str, list[dict[str, Any]]],
     pr_png: bytes,
     reliability_png: bytes,
+    *,
     lang: str = "id",
 ) -> str:
     """The report as one HTML string, in ``lang`` (``id``, the default, or ``en``). Error

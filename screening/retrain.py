@@ -236,12 +236,12 @@ def retrain(
     labels_path: Path,
     current: Bundle,
     out_dir: Path,
+    *,
     holdout: float = 0.2,
     labels_lexicon: CandidateLexicon | None = None,
     force: bool = False,
     seed: int = 0,
     progress: Any = lambda _: None,
-    *,
     weights: Sequence[float] = LABEL_WEIGHTS,
     curve: bool = True,
 ) -> RetrainResult:

@@ -73,6 +73,7 @@ def threshold_table(
     y_true: ArrayLike,
     scores: ArrayLike,
     thresholds: ArrayLike | None = None,
+    *,
     corpus_size: int = 100_000,
     seconds_per_review: float = 30.0,
 ) -> pd.DataFrame:
@@ -125,6 +126,7 @@ class Recommendation:
 def recommend(
     y_true: ArrayLike,
     scores: ArrayLike,
+    *,
     target_precision: float | None = None,
     target_recall: float | None = None,
     max_flag_rate: float | None = None,
@@ -176,7 +178,9 @@ def recommend(
     rec.recall = float(row["recall"])
     rec.flag_rate = float(row["flag_rate"])
     rec.positives_above_cut = int(row["tp"])
-    rec.precision_ci, rec.recall_ci = bootstrap_intervals(y, p, rec.threshold, bootstrap, seed)
+    rec.precision_ci, rec.recall_ci = bootstrap_intervals(
+        y, p, rec.threshold, n=bootstrap, seed=seed
+    )
     if rec.positives_above_cut < MIN_POSITIVES_ABOVE_CUT:
         rec.warnings.append(
             f"only {rec.positives_above_cut} partisan posts above the cut "
@@ -198,7 +202,7 @@ def cut_between(kept: float, below: float | None, decimals: int = SCORE_DECIMALS
 
 
 def bootstrap_intervals(
-    y: np.ndarray, p: np.ndarray, threshold: float, n: int = 1000, seed: int = 0
+    y: np.ndarray, p: np.ndarray, threshold: float, *, n: int = 1000, seed: int = 0
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """95% percentile bootstrap intervals of (precision, recall) at a fixed threshold."""
     rng = np.random.default_rng(seed)

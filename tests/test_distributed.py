@@ -70,7 +70,7 @@ def test_dask_on_a_two_worker_local_cluster_equals_local_scoring(
     bundle = load_bundle(small_model)
     lexicon = CandidateLexicon.from_yaml(LEXICON)
     out = tmp_path / "scored"
-    s = score_dask(str(exports / "*.parquet"), out, bundle, lexicon, workers=2)
+    s = score_dask(str(exports / "*.parquet"), out, bundle, lexicon=lexicon, workers=2)
     assert s.scheduler == "LocalCluster(2 workers)"
     assert s.files == 3 and s.partitions == 3 + 4 + 1
     got = pd.read_parquet(out)
@@ -79,7 +79,9 @@ def test_dask_on_a_two_worker_local_cluster_equals_local_scoring(
     uses: Counter[str] = Counter()
     for name, group in GROUPS.items():
         local = tmp_path / f"{name}.scored.parquet"
-        uses.update(score_file(exports / name, local, bundle, lexicon, force=True).everyday_use)
+        uses.update(
+            score_file(exports / name, local, bundle, lexicon=lexicon, force=True).everyday_use
+        )
         want = pd.read_parquet(local)
         rows = got[got["source_file"] == str(exports / name)].reset_index(drop=True)
         scored = rows[rows["reject_reason"] == ""].reset_index(drop=True)

@@ -51,7 +51,9 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _score(src: Path, out: Path, model: Path, **kw: object) -> None:
     bundle = load_bundle(model)
-    score_file(src, out, bundle, CandidateLexicon.from_yaml(SAMPLE_LEXICON), force=True, **kw)
+    score_file(
+        src, out, bundle, lexicon=CandidateLexicon.from_yaml(SAMPLE_LEXICON), force=True, **kw
+    )
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
@@ -89,7 +91,7 @@ def test_every_row_is_scored_or_rejected_across_chunks(
 ) -> None:
     out = tmp_path / "o.csv"
     bundle = load_bundle(small_model)
-    s = score_file(export, out, bundle, None, force=True, chunk_rows=13, jobs=1)
+    s = score_file(export, out, bundle, lexicon=None, force=True, chunk_rows=13, jobs=1)
     assert s.chunks > 10
     rejects = pd.read_csv(f"{out}.rejects.csv")
     scored = pd.read_csv(out, dtype=str, keep_default_na=False)

@@ -50,8 +50,8 @@ def command(
         g,
         tr,
         ev,
-        CandidateLexicon.from_yaml(paths.TRAIN_LEXICON),
-        CandidateLexicon.from_yaml(paths.EVAL_LEXICON),
+        train_lexicon=CandidateLexicon.from_yaml(paths.TRAIN_LEXICON),
+        eval_lexicon=CandidateLexicon.from_yaml(paths.EVAL_LEXICON),
     )
     typer.echo(json.dumps(res.stats, indent=2))
     for w in res.warnings:

@@ -158,7 +158,7 @@ def queue_command(
         threshold,
         version,
         load_guidance(GUIDANCE),
-        near_share,
+        near_share=near_share,
         seed=seed,
         purpose=purpose.value,
         size=size,
@@ -171,7 +171,7 @@ def queue_command(
             people = localise(accounts(frame), lang.value)
         except ScreeningError:
             people = None
-    write_queue(q, output, force, lang.value, accounts=people)
+    write_queue(q, output, force=force, lang=lang.value, accounts=people)
     skipped = q.attrs.get("rejected_skipped", 0)
     if purpose is Purpose.learn:
         kinds = q["sample"].value_counts()
@@ -341,7 +341,7 @@ def conflicts_command(
         df = conflicts(store, include_adjudicated=show_all)
     if output is not None:
         sheet = df.assign(decision="", reviewer_category="", note="")
-        write_queue(sheet, output, force, lang.value)
+        write_queue(sheet, output, force=force, lang=lang.value)
     if as_json:
         for row in df.to_dict(orient="records"):
             typer.echo(json.dumps(row, ensure_ascii=False))

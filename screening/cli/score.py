@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -25,10 +24,11 @@ from screening.errors import ScreeningError
 from screening.io.privacy import KEY_ENV, load_key
 from screening.io.readers import DEFAULT_CHUNK_ROWS
 from screening.messages import name_list
-from screening.scoring.distributed import DaskSummary, score_dask
 from screening.scoring.distributed import check_paths as check_dask_paths
-from screening.scoring.local import ScoreSummary, check_paths, score_file
+from screening.scoring.distributed import score_dask
+from screening.scoring.local import check_paths, score_file
 from screening.scoring.parallel import available_cores, cap_jobs
+from screening.scoring.summary import ScoreSummary
 
 
 class Engine(StrEnum):
@@ -168,32 +168,32 @@ def command(
             str(input),
             output,
             bundle,
-            lexicon,
-            text_col,
-            threshold,
-            force,
-            scheduler,
+            lexicon=lexicon,
+            text_col=text_col,
+            threshold=threshold,
+            force=force,
+            scheduler=scheduler,
             workers=workers,
         )
-        report(dsum, render_dask, as_json, quiet)
+        report(dsum, as_json, quiet)
         return
     key = load_key(pseudonym_key_file) if pseudonymize else None
     summary = score_file(
         input,
         output,
         bundle,
-        lexicon,
-        text_col,
-        threshold,
-        force,
-        formula_guard,
-        key,
+        lexicon=lexicon,
+        text_col=text_col,
+        threshold=threshold,
+        force=force,
+        formula_guard=formula_guard,
+        pseudonym_key=key,
         jobs=workers,
         chunk_rows=chunk_rows,
         progress=not (quiet or as_json),
         sheet=sheet,
     )
-    report(summary, render, as_json, quiet)
+    report(summary, as_json, quiet)
 
 
 def jobs_for(requested: int | None, silent: bool) -> int:
@@ -209,33 +209,15 @@ def jobs_for(requested: int | None, silent: bool) -> int:
     return jobs
 
 
-def report(summary: Any, show: Callable[[Any], str], as_json: bool, quiet: bool) -> None:
+def report(summary: ScoreSummary, as_json: bool, quiet: bool) -> None:
     """Print a run's summary: one JSON object, the readable form, or nothing."""
     if as_json:
         typer.echo(json.dumps(asdict(summary), ensure_ascii=False))
     elif not quiet:
-        typer.echo(show(summary))
+        typer.echo(render(summary))
 
 
-def render_dask(s: DaskSummary) -> str:
-    rate = s.rows_in / s.seconds if s.seconds else 0.0
-    lines = [
-        f"scored {s.files} file(s), {s.partitions} partitions -> {s.output}/ on {s.scheduler}",
-        f"  text column: {s.text_column}   lexicon: {s.lexicon or 'none'}   "
-        f"threshold: {s.threshold:.3f}",
-        f"  model: {s.model}   provenance: {s.provenance}",
-        f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected} "
-        "(reject_reason column)",
-        f"  flagged: {s.flagged}",
-        *[f"    {cat:<11} {n}" for cat, n in s.by_category.items()],
-        *everyday_warning(s),
-        f"rows {s.rows_in}  flagged {s.flagged}  rejected {s.rejected}  "
-        f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s)",
-    ]
-    return "\n".join(lines)
-
-
-def everyday_warning(s: ScoreSummary | DaskSummary) -> list[str]:
+def everyday_warning(s: ScoreSummary) -> list[str]:
     """A warning line when lexicon terms that are everyday words (AMIN, BISA) are written as
     plain words in at least 1% of the scored posts (and 3 posts): flags there may come from
     everyday speech, not from the campaign."""
@@ -252,12 +234,23 @@ def everyday_warning(s: ScoreSummary | DaskSummary) -> list[str]:
 
 
 def render(s: ScoreSummary) -> str:
+    """The readable summary of a run on either engine: the lines of the other engine's
+    settings are left out (their fields are empty)."""
+    dask = s.engine == "dask"
     pct = 100 * s.flagged / s.scored if s.scored else 0.0
-    lines = [
-        f"scored {s.input} -> {s.output}",
-        f"  text column: {s.text_column}   encoding: {s.encoding}"
+    where = f" on {s.scheduler}" if dask else ""
+    parts = f" ({s.files} file(s), {s.partitions} partitions)" if dask else ""
+    encoding = (
+        f"   encoding: {s.encoding}"
         + (f" ({s.replaced_chars} characters replaced)" if s.replaced_chars else "")
-        + (f" ({s.mixed_lines} lines in another encoding)" if s.mixed_lines else ""),
+        + (f" ({s.mixed_lines} lines in another encoding)" if s.mixed_lines else "")
+        if s.encoding
+        else ""
+    )
+    rejects_at = f"reasons in {s.rejects_path}" if s.rejects_path else "reject_reason column"
+    lines = [
+        f"scored {s.input}{parts} -> {s.output}{where}",
+        f"  text column: {s.text_column}{encoding}",
         *([f"  sheets read: {name_list(s.sheets)}"] if len(s.sheets) > 1 else []),
         *(
             [f"  sheets without a post-text column, not read: {name_list(s.skipped_sheets)}"]
@@ -268,8 +261,9 @@ def render(s: ScoreSummary) -> str:
         f"threshold: {s.threshold:.3f}",
         f"  provenance (model, threshold, lexicon sha256): {s.provenance}",
         f"  rows in: {s.rows_in} = scored {s.scored} + rejected {s.rejected}"
-        + (f"  (reasons in {s.rejects_path})" if s.rejected else ""),
-        f"  duplicate texts (scored once): {s.duplicates}",
+        + (f"  ({rejects_at})" if s.rejected else ""),
+        f"  duplicate texts (scored once): {s.duplicates}"
+        + (" (within a partition)" if dask else ""),
         *([f"  pseudonymised columns: {name_list(s.pseudonymized)}"] if s.pseudonymized else []),
         *(
             [
@@ -284,8 +278,9 @@ def render(s: ScoreSummary) -> str:
     ]
     lines += [f"    {cat:<11} {n}" for cat, n in s.by_category.items()]
     rate = s.rows_in / s.seconds if s.seconds else 0.0
+    ran_on = s.scheduler if dask else f"{s.jobs} job{'s' * (s.jobs > 1)}"
     lines.append(
         f"rows {s.rows_in}  flagged {s.flagged}  rejected {s.rejected}  "
-        f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s, {s.jobs} job{'s' * (s.jobs > 1)})"
+        f"seconds {s.seconds:.1f}  ({rate:,.0f} rows/s, {ran_on})"
     )
     return "\n".join(lines)

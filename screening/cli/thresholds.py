@@ -169,9 +169,17 @@ def command(
 
     rec = None
     if targets:
-        rec = recommend(y, s, target_precision, target_recall, max_flag_rate)
+        rec = recommend(
+            y,
+            s,
+            target_precision=target_precision,
+            target_recall=target_recall,
+            max_flag_rate=max_flag_rate,
+        )
     points = [*GRID, current] + ([rec.threshold] if rec and rec.threshold is not None else [])
-    table = threshold_table(y, s, points, corpus_size, seconds_per_review)
+    table = threshold_table(
+        y, s, points, corpus_size=corpus_size, seconds_per_review=seconds_per_review
+    )
     chosen = rec.threshold if rec and rec.threshold is not None else current
     cats = per_category_recall(y, s, df["category"], chosen)
 

@@ -179,6 +179,7 @@ class HostCheck:
 def create_app(
     queue: pd.DataFrame,
     db: str,
+    *,
     host: str = "127.0.0.1",
     port: int | None = None,
     lang: str = "id",

@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,7 @@ from screening.scoring.local import (
 from screening.scoring.output_schema import OUTPUT_DTYPES
 from screening.scoring.parallel import STOP_SIGNALS
 from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
+from screening.scoring.summary import ScoreSummary
 
 if TYPE_CHECKING:
     from screening.scoring.post_scorer import PostScorer
@@ -56,31 +57,6 @@ if TYPE_CHECKING:
 SOURCE_COL = "source_file"
 # the columns this engine adds to the scored rows (besides output_schema.OUTPUT_COLUMNS)
 ENGINE_COLUMNS = (SOURCE_COL, "reject_reason")
-
-
-@dataclass
-class DaskSummary:
-    """What a Dask run did; rows_in == scored + rejected."""
-
-    input: str
-    output: str
-    files: int
-    partitions: int
-    scheduler: str
-    text_column: str
-    rows_in: int = 0
-    scored: int = 0
-    rejected: int = 0
-    flagged: int = 0
-    duplicates: int = 0
-    threshold: float = 0.0
-    lexicon: str | None = None
-    by_category: dict[str, int] = field(default_factory=dict)
-    reject_reasons: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    everyday_use: dict[str, int] = field(default_factory=dict)
-    model: str = ""
-    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,13 +241,14 @@ def score_dask(
     inputs: str,
     output_dir: Path,
     bundle: Bundle,
+    *,
     lexicon: CandidateLexicon | None = None,
     text_col: str | None = None,
     threshold: float | None = None,
     force: bool = False,
     scheduler: str | None = None,
     workers: int = 2,
-) -> DaskSummary:
+) -> ScoreSummary:
     """Score Parquet ``inputs`` (glob, directory or file) into partitioned Parquet under
     ``output_dir``, written beside it first and renamed into place when complete. The output
     directory is checked before any work (:func:`check_paths`)."""
@@ -327,7 +304,7 @@ def score_dask(
         lexicon=lexicon.source if lexicon else None,
         seconds=round(time.perf_counter() - start, 2),
     )
-    return DaskSummary(**summary)
+    return ScoreSummary(engine="dask", **summary)
 
 
 _COUNTED = ["flagged", "category", "duplicate_of", "reject_reason"]

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Collection, Generator, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -50,6 +50,7 @@ from screening.scoring.progress import RowProgress
 from screening.scoring.provenance import Provenance, sidecar_for, write_sidecar
 from screening.scoring.shared_model import ENV as SHARED_MODEL_ENV
 from screening.scoring.shared_model import ModelFile, SharedScorer
+from screening.scoring.summary import ScoreSummary
 
 if TYPE_CHECKING:
     from screening.scoring.post_scorer import PostScorer
@@ -68,38 +69,6 @@ class Scorer(Protocol):
 def lexicon_names(lexicon: CandidateLexicon) -> list[str]:
     """The lexicon's names and parties: the terms whose everyday-word uses are counted."""
     return [t for k, t in lexicon.terms() if k in ("name", "party")]
-
-
-@dataclass
-class ScoreSummary:
-    """What a scoring run did; rows_in == scored + rejected always holds."""
-
-    input: str
-    output: str
-    rejects_path: str
-    text_column: str
-    encoding: str
-    replaced_chars: int
-    rows_in: int
-    scored: int
-    rejected: int
-    flagged: int
-    duplicates: int
-    threshold: float
-    lexicon: str | None
-    pseudonymized: list[str] = field(default_factory=list)
-    author_like_left: list[str] = field(default_factory=list)
-    mixed_lines: int = 0
-    sheets: list[str] = field(default_factory=list)
-    skipped_sheets: list[str] = field(default_factory=list)
-    everyday_use: dict[str, int] = field(default_factory=dict)
-    by_category: dict[str, int] = field(default_factory=dict)
-    reject_reasons: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    jobs: int = 1
-    chunks: int = 0
-    model: str = ""
-    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -304,6 +273,7 @@ def score_file(
     input_path: Path,
     output_path: Path,
     bundle: Bundle,
+    *,
     lexicon: CandidateLexicon | None = None,
     text_col: str | None = None,
     threshold: float | None = None,
@@ -342,6 +312,7 @@ def score_file(
     duplicates = DuplicateIndex()
     rej_path = rejects_path_for(output_path)
     summary = ScoreSummary(
+        engine="local",
         input=str(input_path),
         output=str(output_path),
         rejects_path=str(rej_path),
