@@ -8,6 +8,8 @@ confident learning, without cleanlab, which is AGPL.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -17,14 +19,21 @@ from screening.training import out_of_fold_scores
 
 
 def audit_labels(
-    df: pd.DataFrame, lexicon: CandidateLexicon | None, folds: int = 5, seed: int = 0
+    df: pd.DataFrame,
+    lexicon: CandidateLexicon | None,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> pd.DataFrame:
     """``df`` (id,text,label,category[,rule]) ranked by disagreement, most suspicious first.
 
     Adds ``oof_score`` (out-of-fold probability of label 1) and ``disagreement`` in [0, 1].
+    ``progress`` is called with a line saying what starts.
     """
     y = df["label"].to_numpy(dtype=int)
     model = PartisanModel(lexicon=lexicon, random_state=seed)
+    progress(f"cross-validating {len(df)} posts ({folds} folds: {folds} models fitted)")
     oof = out_of_fold_scores(
         model,
         df["text"].tolist(),

@@ -8,6 +8,7 @@ from screening import paths
 from screening.audit import audit_labels
 from screening.dataset import load_labelled
 from screening.lexicon import CandidateLexicon
+from tests.helpers import run_cli
 
 
 def test_flipped_labels_rank_at_the_top(small_train_csv: Path) -> None:
@@ -22,3 +23,11 @@ def test_flipped_labels_rank_at_the_top(small_train_csv: Path) -> None:
     assert len(ranked) == len(df) and ranked["disagreement"].is_monotonic_decreasing
     top = ranked["id"].head(25).tolist()
     assert sum(i in top for i in flipped) >= 2, ranked.head(10)[["id", "label", "oof_score"]]
+
+
+def test_the_verb_says_what_it_is_doing_and_prints_the_top(small_train_csv: Path) -> None:
+    r = run_cli("audit-labels", str(small_train_csv), "--folds", "3", "--top", "2")
+    assert r.returncode == 0, r.stderr
+    # not a terminal here: the step is one plain line on stderr (a spinner at a terminal)
+    assert r.stderr == "... cross-validating 500 posts (3 folds: 3 models fitted)\n"
+    assert r.stdout.count("oof_score=") == 2

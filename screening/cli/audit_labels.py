@@ -10,6 +10,7 @@ import typer
 from screening import paths
 from screening.audit import audit_labels
 from screening.cli.options import Force
+from screening.cli.steps import Steps
 from screening.dataset import load_labelled
 from screening.io.files import check_target
 from screening.io.readers import detect_format
@@ -40,7 +41,9 @@ def command(
     if output is not None:  # refuse before the k-fold work, not after it
         detect_format(output)
         check_target(output, force)
-    ranked = audit_labels(load_labelled(data), CandidateLexicon.from_yaml(candidates), folds)
+    labelled, lexicon = load_labelled(data), CandidateLexicon.from_yaml(candidates)
+    with Steps() as steps:
+        ranked = audit_labels(labelled, lexicon, folds=folds, progress=steps)
     if output is not None:
         write_table(ranked, output, force=force, formula_guard=True)
     cols = [c for c in ("id", "label", "category", "rule", "oof_score") if c in ranked.columns]

@@ -10,6 +10,7 @@ import typer
 from screening import paths
 from screening.cli.exit_codes import KEPT_NOT_CURRENT
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
+from screening.cli.steps import Steps
 from screening.io.files import check_target
 from screening.retrain import LABEL_WEIGHTS, new_version_name, retrain
 
@@ -77,18 +78,19 @@ def retrain_command(
     # refuse an occupied --output before loading the model or training anything
     check_target(out_dir, bundle=True, hint="choose another --output")
     current = open_model(model)
-    say = lambda m: typer.echo(f"... {m}", err=True)  # noqa: E731
-    result = retrain(
-        labels,
-        current,
-        out_dir,
-        holdout=holdout,
-        labels_lexicon=open_lexicon(candidates),
-        force=force,
-        progress=say,
-        weights=tuple(label_weight) if label_weight else LABEL_WEIGHTS,
-        curve=curve,
-    )
+    lexicon = open_lexicon(candidates)
+    with Steps() as steps:
+        result = retrain(
+            labels,
+            current,
+            out_dir,
+            holdout=holdout,
+            labels_lexicon=lexicon,
+            force=force,
+            progress=steps,
+            weights=tuple(label_weight) if label_weight else LABEL_WEIGHTS,
+            curve=curve,
+        )
     if result.learning_curve:
         typer.echo("learning curve (held-out reviewer labels):")
         for row in result.learning_curve:

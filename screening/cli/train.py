@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from screening import paths
+from screening.cli.steps import Steps
 from screening.io.files import check_target
 from screening.training import TrainConfig, train
 
@@ -60,9 +61,9 @@ def command(
     """
     out_dir = out or paths.default_train_out()
     check_target(out_dir, force, bundle=True, hint="pass --force to replace it")
-    say = (lambda _m: None) if quiet else (lambda m: typer.echo(f"... {m}", err=True))
     config = TrainConfig(data, candidates, eval_data, eval_candidates, seed=seed)
-    card = train(config, out_dir, progress=say, overwrite=force)
+    with Steps(quiet=quiet) as steps:
+        card = train(config, out_dir, progress=steps, overwrite=force)
     if quiet:
         return
     m = card["metrics"]

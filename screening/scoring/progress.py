@@ -23,6 +23,9 @@ class RowProgress:
     Parquet file), so the estimate of time left stays right whatever the row lengths.
     Silent when standard error is not a terminal or ``enabled`` is False, so logs and pipes
     get no control characters. ``console``: where to draw (standard error by default).
+
+    Until the first chunk is scored (workers starting, the model loading, the first rows
+    read) the bar pulses instead of sitting at 0%; it shows the share done from then on.
     """
 
     def __init__(
@@ -51,13 +54,17 @@ class RowProgress:
             disable=not self.enabled,
             transient=True,
         )
-        self._task = self._progress.add_task(label, total=total or None, rows=0, rate=0.0)
+        self.total = total or None
+        # no total yet: rich draws a pulsing bar, which moves while nothing is done
+        self._task = self._progress.add_task(label, total=None, rows=0, rate=0.0)
 
     def update(self, rows: int, position: int) -> None:
         """Add ``rows`` done; ``position``: units of the input read so far."""
         self.rows += rows
         rate = self.rows / max(time.perf_counter() - self.start, 1e-9)
-        self._progress.update(self._task, completed=position, rows=self.rows, rate=rate)
+        self._progress.update(
+            self._task, total=self.total, completed=position, rows=self.rows, rate=rate
+        )
 
     def __enter__(self) -> RowProgress:
         self._progress.__enter__()
