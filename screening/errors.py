@@ -36,3 +36,20 @@ class ModelNotFoundError(ScreeningError):
     def __init__(self, path: str | Path) -> None:
         super().__init__(f"no model at {path}")
         self.path = Path(path)
+
+
+class TextColumnError(ScreeningError):
+    """A table's post-text column cannot be found: the one asked for (``requested``), or,
+    when none was asked for, none that looks like post text (``requested`` is None)."""
+
+    def __init__(self, message: str, requested: str | None = None) -> None:
+        super().__init__(message)
+        self.requested = requested
+
+
+class PseudonymKeyError(ScreeningError):
+    """Pseudonymisation was asked for without a usable secret key."""
+
+
+class WorkerDiedError(ScreeningError):
+    """A worker process died (killed, or out of memory) before its work was done."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_info_prints_card(small_model: Path) -> None:
     [
         (["score", "nope.csv", "-o", "x.csv"], "input not found"),
         (["score", "{data}", "-o", "x.csv", "--model", "/nonexistent"], "no model at"),
-        (["score", "{data}", "-o", "x.csv", "--text-col", "zzz"], "--text-col 'zzz' not found"),
+        (["score", "{data}", "-o", "x.csv", "--text-col", "zzz"], "text column 'zzz' not found"),
         (
             ["score", "{data}", "-o", "x.csv", "--candidates", "missing.yaml"],
             "candidate lexicon not found",
@@ -325,6 +326,50 @@ def test_library_errors_name_no_flags_and_the_cli_adds_them(tmp_path: Path) -> N
     assert r.returncode == 1 and "--reviewer NAME is required" in r.stderr
 
 
+def test_no_error_the_library_raises_names_a_cli_option() -> None:
+    # every raise outside screening/cli/: no "--flag" in its message's literal parts
+    flag = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    found = []
+    for path in (paths.ROOT / "screening").rglob("*.py"):
+        if "cli" in path.relative_to(paths.ROOT / "screening").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                found += [
+                    f"{path.name}:{node.lineno}: {part.value}"
+                    for part in ast.walk(node.exc)
+                    if isinstance(part, ast.Constant)
+                    and isinstance(part.value, str)
+                    and flag.search(part.value)
+                ]
+    assert found == []
+
+
+def test_the_cli_adds_the_option_to_a_library_error(
+    tmp_path: Path, small_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening.cli.exit_codes import option_hint
+    from screening.errors import PseudonymKeyError, TextColumnError, WorkerDiedError
+    from screening.io.privacy import KEY_ENV, load_key
+    from screening.io.readers import find_text_column
+
+    with pytest.raises(TextColumnError) as no_column:
+        find_text_column(["nomor", "tanggal"], None)
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    with pytest.raises(PseudonymKeyError) as no_key:
+        load_key(None)
+    for exc in (no_column.value, no_key.value, WorkerDiedError("a worker process died")):
+        assert "--" not in str(exc) and "--" in (option_hint(exc) or "")
+    posts = tmp_path / "p.csv"
+    posts.write_text("nomor,tanggal\n1,2024-01-01\n", encoding="utf-8")
+    out = str(tmp_path / "o.csv")
+    r = run_cli("score", str(posts), "-o", out, "--model", str(small_model))
+    assert r.returncode == 1 and r.stderr.rstrip().endswith("; pass --text-col NAME"), r.stderr
+    posts.write_text("text\nhalo\n", encoding="utf-8")
+    r = run_cli("score", str(posts), "-o", out, "--model", str(small_model), "--pseudonymize")
+    assert r.returncode == 1 and "pass --pseudonym-key-file FILE" in r.stderr, r.stderr
+
+
 def test_evaluate_refuses_existing_outputs_without_force(small_model: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.json"
     out.write_text("precious\n", encoding="utf-8")
@@ -373,4 +418,5 @@ def test_a_labelled_file_without_a_text_column_is_refused(
     data = tmp_path / "labelled.csv"
     data.write_text("isi,label\nhalo,0\n", encoding="utf-8")
     r = run_cli("evaluate", str(data), "-m", str(small_model), "--text-col", "teks")
-    assert r.returncode == 1 and "--text-col 'teks' not found" in r.stderr
+    assert r.returncode == 1 and "text column 'teks' not found" in r.stderr
+    assert r.stderr.rstrip().endswith("; check --text-col")

@@ -21,7 +21,15 @@ import typer
 from typer.core import TyperGroup
 
 from screening.cli.metavars import shorten_metavars
-from screening.errors import ModelNotFoundError, OutputExistsError, ScreeningError
+from screening.errors import (
+    ModelNotFoundError,
+    OutputExistsError,
+    PseudonymKeyError,
+    ScreeningError,
+    TextColumnError,
+    WorkerDiedError,
+)
+from screening.io.privacy import KEY_ENV
 from screening.messages import one_line, say
 
 OK = 0
@@ -45,7 +53,8 @@ def exit_code_of(call: Callable[[], Any]) -> int:
         say(f"error: {one_line(f'{exc}: {hint}')}")
         return INPUT_ERROR
     except ScreeningError as exc:
-        say(f"error: {one_line(str(exc))}")
+        said = option_hint(exc)
+        say(f"error: {one_line(str(exc) + (f'; {said}' if said else ''))}")
         return INPUT_ERROR
     except typer.Abort:  # a prompt answered with Ctrl-D / Ctrl-C
         say("interrupted")
@@ -69,6 +78,17 @@ def exit_code_of(call: Callable[[], Any]) -> int:
         say(f"error: {one_line(message)}")
         return INPUT_ERROR
     return rv if isinstance(rv, int) else OK
+
+
+def option_hint(exc: ScreeningError) -> str | None:
+    """What to type about a library error, in the CLI's options (None: nothing to add)."""
+    if isinstance(exc, TextColumnError):
+        return "check --text-col" if exc.requested is not None else "pass --text-col NAME"
+    if isinstance(exc, PseudonymKeyError):
+        return f"set ${KEY_ENV} or pass --pseudonym-key-file FILE"
+    if isinstance(exc, WorkerDiedError):
+        return "run again with fewer --jobs or a smaller --chunk-rows"
+    return None
 
 
 class ScreeningGroup(TyperGroup):

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.errors import ScreeningError
+from screening.errors import PseudonymKeyError, ScreeningError
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
@@ -210,9 +210,9 @@ def load_key(key_file: Path | None) -> bytes:
     else:
         key = os.environ.get(KEY_ENV, "").encode()
     if len(key) < 16:
-        raise ScreeningError(
-            f"--pseudonymize needs a secret key of 16+ characters: set ${KEY_ENV} or pass "
-            "--pseudonym-key-file FILE (keep it secret; the same key gives the same pseudonyms)"
+        raise PseudonymKeyError(
+            f"pseudonymisation needs a secret key of 16+ characters, in ${KEY_ENV} or a key "
+            "file (keep it secret; the same key gives the same pseudonyms)"
         )
     return key
 

@@ -63,7 +63,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from screening.errors import ScreeningError
+from screening.errors import ScreeningError, TextColumnError
 from screening.io.cells import xlsx_untext
 from screening.io.privacy import unguard_cell
 from screening.messages import name_list, printable
@@ -1188,8 +1188,9 @@ def find_text_column(columns: list[str], requested: str | None = None) -> str:
         lower = {c.casefold(): c for c in cols}
         if requested.casefold() in lower:
             return lower[requested.casefold()]
-        raise ScreeningError(
-            f"--text-col {printable(requested)!r} not found; columns are: {name_list(cols)}"
+        raise TextColumnError(
+            f"text column {printable(requested)!r} not found; columns are: {name_list(cols)}",
+            requested,
         )
     lower = {c.casefold().strip(): c for c in cols}
     for name in TEXT_COLUMNS:
@@ -1198,8 +1199,6 @@ def find_text_column(columns: list[str], requested: str | None = None) -> str:
     hinted = [c for c in cols if any(h in c.casefold() for h in _TEXT_HINTS)]
     if len(hinted) == 1:
         return hinted[0]
-    raise ScreeningError(
-        "cannot tell which column holds the post text; columns are: "
-        + name_list(cols)
-        + ". Pass --text-col NAME."
+    raise TextColumnError(
+        "cannot tell which column holds the post text; columns are: " + name_list(cols)
     )

@@ -74,7 +74,7 @@ def require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError as exc:
         raise ScreeningError(
-            f"--engine dask needs Dask: pip install 'screening[dask]' (missing: {exc.name})"
+            f"the Dask engine needs Dask: pip install 'screening[dask]' (missing: {exc.name})"
         ) from exc
 
 
@@ -90,7 +90,7 @@ def input_files(pattern: str) -> list[Path]:
     wrong = [f for f in files if f.suffix.lower() not in (".parquet", ".pq")]
     if wrong:
         raise ScreeningError(
-            f"--engine dask reads Parquet (row groups are its partitions); {wrong[0]} is not "
+            f"the Dask engine reads Parquet (row groups are its partitions); {wrong[0]} is not "
             "Parquet. Score CSV/JSONL/XLSX with the local engine, or convert them first."
         )
     return files
@@ -113,7 +113,7 @@ def check_paths(inputs: str, output_dir: Path, force: bool = False) -> list[Path
     if output_dir.exists() and not force:
         raise OutputExistsError(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
-        raise ScreeningError(f"{output_dir} is a file; --engine dask writes a directory")
+        raise ScreeningError(f"{output_dir} is a file; the Dask engine writes a directory")
     check_target(sidecar_for(output_dir), force, inputs=named)
     return files
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from screening.errors import ScreeningError
+from screening.errors import WorkerDiedError
 
 M = TypeVar("M")
 P = TypeVar("P")
@@ -205,9 +205,8 @@ def ordered_map(
             yield done_meta, _result(future)
         finished = True
     except BrokenProcessPool as exc:
-        raise ScreeningError(
-            "a worker process died (killed, or out of memory?); nothing was written. "
-            "Run again with fewer --jobs or a smaller --chunk-rows."
+        raise WorkerDiedError(
+            "a worker process died (killed, or out of memory?); nothing was written"
         ) from exc
     finally:
         if finished:
