@@ -96,12 +96,15 @@ def near_duplicate_pairs(
     inter = (A @ B.T).tocoo()
     size_a = np.asarray(A.sum(axis=1)).ravel()
     size_b = np.asarray(B.sum(axis=1)).ravel()
-    out = []
-    for i, j, v in zip(inter.row, inter.col, inter.data, strict=True):
-        if others is None and i >= j:
-            continue
-        union = size_a[i] + size_b[j] - v
-        jac = float(v / union) if union else 1.0
-        if jac > threshold:
-            out.append((int(i), int(j), jac))
-    return out
+    # on arrays: every pair that shares one 5-gram is a candidate (millions on the bundled
+    # data), too many for a Python loop
+    i, j, v = inter.row, inter.col, inter.data
+    union = size_a[i] + size_b[j] - v
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(union > 0, v / union, np.float32(1.0))
+    keep = jac > threshold
+    if others is None:
+        keep &= i < j
+    return [
+        (int(a), int(b), float(c)) for a, b, c in zip(i[keep], j[keep], jac[keep], strict=True)
+    ]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.pipeline import FeatureUnion
 
 from screening import paths
 from screening.bundle import load_bundle
@@ -28,6 +29,12 @@ from tests.helpers import run_cli
 
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"
 SAMPLE_LEXICON = paths.DATA_DIR / "candidates_sample.yaml"
+
+
+@pytest.fixture(scope="module")
+def small_union(small_model: Path) -> FeatureUnion:
+    """The small model's fitted features, loaded once for the property tests' examples."""
+    return load_bundle(small_model).model.features_
 
 
 @pytest.fixture(scope="module")
@@ -119,11 +126,10 @@ def test_fast_features_equal_scikit_learn(small_model: Path) -> None:
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.text(alphabet="ab coblosnomr2☝#@é\t\n.", max_size=40), min_size=1, max_size=12))
-def test_fast_features_equal_on_random_text(small_model: Path, texts: list[str]) -> None:
-    model = load_bundle(small_model).model
+def test_fast_features_equal_on_random_text(small_union: FeatureUnion, texts: list[str]) -> None:
     docs = normalize_many(texts)
-    fast = FastFeatures(model.features_).transform(docs)
-    slow = model.features_.transform(docs)
+    fast = FastFeatures(small_union).transform(docs)
+    slow = small_union.transform(docs)
     assert fast.shape == slow.shape
     assert (fast != slow).nnz == 0
 
@@ -164,12 +170,13 @@ def test_fast_features_equal_on_random_text(small_model: Path, texts: list[str])
     ),
     st.sampled_from([" ", "  ", "\t", "\n "]),
 )
-def test_fast_features_equal_on_raw_pieces(small_model: Path, texts: list[str], gap: str) -> None:
+def test_fast_features_equal_on_raw_pieces(
+    small_union: FeatureUnion, texts: list[str], gap: str
+) -> None:
     """Pieces cut at any whitespace, two-word election vocabulary across them (issue 17)."""
-    model = load_bundle(small_model).model
     docs = [t.replace(" ", gap) for t in texts]
-    fast = FastFeatures(model.features_).transform(docs)
-    slow = model.features_.transform(docs)
+    fast = FastFeatures(small_union).transform(docs)
+    slow = small_union.transform(docs)
     assert fast.shape == slow.shape
     assert (fast != slow).nnz == 0
 
