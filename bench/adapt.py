@@ -2,8 +2,8 @@
 
 For each election of the real yardstick (data/real_dev.csv: Banten 2024 YouTube comments, the
 2024 presidential race's tweets, Jakarta 2017), its labelled real posts play the reviewers'
-labels: `screening.retrain.retrain` trains on the bundled data plus those labels (typed by that
-election's lexicon) in a temporary folder. The base model and the retrained one are then
+labels: `screening.model.retrain.retrain` trains on the bundled data plus those labels (typed
+by that election's lexicon) in a temporary folder. The base model and the retrained one are then
 measured on the *other* elections' labelled posts (each typed by its own lexicon) and on the
 everyday real files (data/real_everyday.csv labels). The retrained models are thrown away: the
 bundled model and data/ never train on ../shared/realdata.
@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from bench.lexicon_rules import everyday_labelled, real_dev
-from screening import paths, realdata
-from screening.bundle import Bundle, load_bundle
+from screening import paths
+from screening.data import realdata
 from screening.errors import ScreeningError
-from screening.evaluate import binary_metrics
-from screening.lexicon import CandidateLexicon
-from screening.retrain import retrain
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import Bundle, load_bundle
+from screening.model.evaluate import binary_metrics
+from screening.model.retrain import retrain
 
 ELECTIONS = {
     "banten": ["banten_2024_youtube.csv"],

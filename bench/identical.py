@@ -22,7 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from screening import paths, realdata
+from screening import paths
+from screening.data import realdata
 
 HERE = Path(__file__).resolve().parent
 RECORD = HERE / "results" / "identical.json"

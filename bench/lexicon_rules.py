@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from screening import matcher, paths, realdata
-from screening.bundle import load_bundle
-from screening.evaluate import binary_metrics
-from screening.lexicon import CandidateLexicon
+from screening import paths
+from screening.data import realdata
+from screening.lexicon import matcher
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
+from screening.model.evaluate import binary_metrics
 
 HERE = Path(__file__).parent
 ACRONYMS = HERE / "data" / "acronyms.yaml"

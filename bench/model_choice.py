@@ -29,16 +29,17 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
 from bench.lexicon_rules import everyday_labelled, real_dev
-from screening import paths, realdata
-from screening.context import has_election_context
-from screening.cues import has_cue
-from screening.dataset import load_labelled
-from screening.evaluate import binary_metrics
-from screening.lexicon import CandidateLexicon
-from screening.model import build_features
-from screening.nblr import NBLogisticRegression
-from screening.text import normalize_many
-from screening.thresholds import best_f1_threshold
+from screening import paths
+from screening.data import realdata
+from screening.data.dataset import load_labelled
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.context import has_election_context
+from screening.model.estimator import build_features
+from screening.model.evaluate import binary_metrics
+from screening.model.nblr import NBLogisticRegression
+from screening.model.thresholds import best_f1_threshold
+from screening.text.cues import has_cue
+from screening.text.normalize import normalize_many
 
 GATE, CUE_GATE = 0.25, 0.85
 SHAPE = False  # --shape: add the raw-text shape columns (title case, capitals, links)
@@ -108,7 +109,7 @@ def lr(C: float = 8.0) -> Fitter:
 
 
 def nblr(C: float = 8.0, alpha: float = 1.0, power: float = 1.0) -> Fitter:
-    """The model's NB-scaled logistic regression (screening.nblr) with these options."""
+    """The model's NB-scaled logistic regression (screening.model.nblr) with these options."""
 
     def fit(X: sp.csr_matrix, y: np.ndarray, f: Features) -> Callable:
         return NBLogisticRegression(C=C, alpha=alpha, power=power).fit(X, y).decision_function

@@ -26,13 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from screening import paths, realdata
-from screening.bundle import load_bundle
-from screening.explain import reasons
+from screening import paths
+from screening.data import realdata
 from screening.io.readers import DEFAULT_CHUNK_ROWS, open_table
 from screening.io.writers import write_table
-from screening.lexicon import CandidateLexicon
-from screening.text import normalize_many
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
+from screening.model.explain import reasons
+from screening.text.normalize import normalize_many
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,7 +74,7 @@ def profile(
     typed = bool(model.__dict__.get("typed_mentions", False))
     fast = model.__dict__.get("_fast")
     assert fast is not None
-    from screening import features
+    from screening.model import features
 
     cut = getattr(features, "Pieces", None)  # absent before issue 17: each part cuts alone
     names = ["normalise", "featurise", "binary head + gates", "category head", "reasons"]

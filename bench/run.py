@@ -350,7 +350,7 @@ def ft_train(train_csv: Path, eval_csv: Path, out: Path, params: dict[str, Any])
     import fasttext
     from sklearn.metrics import average_precision_score
 
-    from screening.dataset import load_labelled
+    from screening.data.dataset import load_labelled
 
     train = load_labelled(train_csv)
     corpus = out.with_suffix(".train.txt")

@@ -9,7 +9,7 @@ import ast
 import sys
 from pathlib import Path
 
-from screening.training import TrainConfig, train
+from screening.model.training import TrainConfig, train
 
 
 def main() -> None:

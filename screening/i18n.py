@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from screening import paths
-from screening.lexicon import load_yaml_file
+from screening.lexicon.candidates import load_yaml_file
 
 LANGS = ("id", "en")
 

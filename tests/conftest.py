@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.training import TrainConfig, train
+from screening.model.training import TrainConfig, train
 from tests.helpers import run_cli
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from screening import realdata
 from screening.cli.app import _app_for
+from screening.data import realdata
 
 REALDATA = realdata.REALDATA_DIR
 

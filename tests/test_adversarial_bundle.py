@@ -1,6 +1,6 @@
 """Hostile or careless model bundles (issue 11, items 12 and 13).
 
-Pins two rules of :mod:`screening.bundle`:
+Pins two rules of :mod:`screening.model.bundle`:
 
 * the model file a card names is a plain file name inside the bundle directory: no absolute
   path, no ``..``, no separator, and no symlink that resolves outside the bundle;
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from screening.bundle import load_bundle, read_card
 from screening.errors import ScreeningError
+from screening.model.bundle import load_bundle, read_card
 from tests.helpers import run_cli
 
 

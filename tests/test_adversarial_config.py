@@ -31,10 +31,10 @@ import pytest
 from typer.testing import CliRunner
 
 from screening import paths
+from screening.data.guidance import load_guidance
 from screening.errors import ScreeningError
-from screening.guidance import load_guidance
-from screening.lexicon import MAX_YAML_BYTES, CandidateLexicon
-from screening.thresholds import recommend
+from screening.lexicon.candidates import MAX_YAML_BYTES, CandidateLexicon
+from screening.model.thresholds import recommend
 from tests.helpers import run_cli
 
 runner = CliRunner()
@@ -167,7 +167,7 @@ def test_every_yaml_read_goes_through_the_guarded_loader() -> None:
         for bad in ("yaml.safe_load(", "yaml.load(", "yaml.full_load(", "yaml.unsafe_load("):
             calls += [f"{py.relative_to(CHECKOUT)}: {bad}"] * text.count(bad)
     # the one load is the guarded loader's own
-    assert calls == ["screening/lexicon.py: yaml.load("]
+    assert calls == ["screening/lexicon/candidates.py: yaml.load("]
 
 
 # -- item 17: outputs are checked before any work ------------------------------------------
@@ -333,7 +333,7 @@ def test_train_force_replaces_an_existing_bundle(small_train_csv: Path, tmp_path
 def test_library_train_refuses_an_existing_bundle(
     small_train_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import screening.training as training
+    import screening.model.training as training
 
     work = _NoWork()
     monkeypatch.setattr(training, "out_of_fold_scores", work)
@@ -396,7 +396,7 @@ def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Pat
         import json, sys
         from pathlib import Path
         import screening, screening.paths as p
-        from screening.bundle import load_bundle
+        from screening.model.bundle import load_bundle
         from screening.scoring.post_scorer import PostScorer
         assert Path(screening.__file__).resolve().is_relative_to({str(target.resolve())!r}), \\
             screening.__file__

@@ -188,7 +188,7 @@ def page(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """The review app served by uvicorn on 127.0.0.1:PORT, told its host and port."""
     import uvicorn
 
-    from screening.guidance import load_guidance
+    from screening.data.guidance import load_guidance
     from screening.paths import GUIDANCE
     from screening.review.queue import build_queue
     from screening.review.web import create_app

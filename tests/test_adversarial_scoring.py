@@ -96,7 +96,7 @@ def test_dask_engine_columns_never_collide(small_model: Path, tmp_path: Path) ->
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from screening.bundle import load_bundle
+    from screening.model.bundle import load_bundle
     from screening.scoring.distributed import _read_piece, _score_piece, output_meta, plan
     from screening.scoring.post_scorer import PostScorer
 
@@ -227,7 +227,7 @@ def test_dask_output_directory_holding_the_inputs_is_refused(
     small_model: Path, tmp_path: Path
 ) -> None:
     pytest.importorskip("dask.dataframe")
-    from screening.bundle import load_bundle
+    from screening.model.bundle import load_bundle
     from screening.scoring.distributed import score_dask
 
     folder = tmp_path / "exports"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from screening import paths
-from screening.audit import audit_labels
-from screening.dataset import load_labelled
-from screening.lexicon import CandidateLexicon
+from screening.data.dataset import load_labelled
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.audit import audit_labels
 from tests.helpers import run_cli
 
 

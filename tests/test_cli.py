@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.guidance import CATEGORIES
+from screening.data.guidance import CATEGORIES
 from tests.helpers import run_cli, run_entry
 
 
@@ -319,8 +319,8 @@ def test_train_writes_the_bundle_where_any_output_spelling_says(
 
 def test_library_errors_name_no_flags_and_the_cli_adds_them(tmp_path: Path) -> None:
     # the library says what is wrong; which flag to pass is the CLI's to say
-    from screening.bundle import read_card
     from screening.errors import ModelNotFoundError
+    from screening.model.bundle import read_card
 
     with pytest.raises(ModelNotFoundError) as caught:
         read_card(tmp_path / "nowhere")

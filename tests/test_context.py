@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.context import NoElectionContext, has_election_context
-from screening.text import normalize
+from screening.model.context import NoElectionContext, has_election_context
+from screening.text.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ WORDS = [w for pair in TWO_WORDS for w in pair.split()] + ["makan", "siang", "_"
 
 
 def _by_pieces(docs: list[str]) -> list[float]:
-    from screening.features import FastContext, Pieces
+    from screening.model.features import FastContext, Pieces
 
     part = NoElectionContext(weight=2.0)
     return FastContext(part).transform(docs, Pieces(docs)).toarray().ravel().tolist()

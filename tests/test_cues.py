@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening import cues
+from screening.text import cues
 
 PIECES = [
     "coblos",
@@ -91,7 +91,7 @@ def test_the_known_cases() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), max_size=10))
 def test_the_batch_reading_equals_one_post_at_a_time(texts: list[str]) -> None:
-    from screening.features import Pieces
+    from screening.model.features import Pieces
 
     got = cues.has_cue_each(texts, Pieces(texts)).tolist()
     assert got == [reference(t) for t in texts]

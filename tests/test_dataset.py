@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.curation import build, check, post_id
-from screening.dataset import load_labelled, near_duplicate_pairs
+from screening.data.curation import build, check, post_id
+from screening.data.dataset import load_labelled, near_duplicate_pairs
+from screening.data.guidance import load_guidance
 from screening.errors import ScreeningError
-from screening.guidance import load_guidance
 from tests.helpers import run_cli
 
 G = load_guidance(paths.GUIDANCE)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.bundle import load_bundle
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
 from screening.scoring.local import score_file
 from screening.scoring.post_scorer import PostScorer
 from tests.helpers import run_cli

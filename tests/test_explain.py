@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from screening import paths
-from screening.bundle import load_bundle
-from screening.explain import readable
+from screening.model.bundle import load_bundle
+from screening.model.explain import readable
 from tests.helpers import run_cli
 
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from screening import paths
+from screening.data.guidance import CATEGORIES, load_guidance
 from screening.errors import ScreeningError
-from screening.guidance import CATEGORIES, load_guidance
 
 ARTICLES = paths.ROOT.parent / "shared" / "articles"
 

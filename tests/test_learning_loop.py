@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from screening import paths
-from screening.bundle import load_bundle, save_bundle
 from screening.cli.app import app
-from screening.guidance import load_guidance
+from screening.data.guidance import load_guidance
+from screening.model.bundle import load_bundle, save_bundle
 from screening.review.labels import conflicts, export_labels
 from screening.review.learn import interleave, learn_sample
 from screening.review.queue import build_queue
@@ -277,7 +277,7 @@ def test_retrain_refuses_a_model_that_floods_everyday_posts(
 ) -> None:
     """The new model is the same model with a threshold that flags nearly everything: eval AP
     does not change, but bundled everyday posts are flooded, and the guard says no."""
-    import screening.retrain as rt
+    import screening.model.retrain as rt
 
     current = load_bundle(small_model)
 
@@ -406,7 +406,7 @@ def test_retrain_exit_code_says_whether_the_new_model_was_made_current(
 ) -> None:
     # a kept but not current model is not an input error: scripts tell the two apart
     import screening.cli.retrain as cli
-    from screening.retrain import RetrainResult
+    from screening.model.retrain import RetrainResult
 
     labels = tmp_path / "labels.csv"
     labels.write_text("text,label\nayo pilih nomor dua,1\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from screening import paths
 from screening.errors import ScreeningError
-from screening.lexicon import CandidateLexicon, strip_accents, tagline_parts
+from screening.lexicon.candidates import CandidateLexicon, strip_accents, tagline_parts
 
 DOC = {
     "election": "Pilgub Contoh 2024",
@@ -148,7 +148,7 @@ def test_everyday_use_counts_posts_as_one_scan_per_post_would(texts: list[str]) 
     """One scan of the chunk, attributed by offset, counts what a scan per post counts."""
     from collections import Counter
 
-    from screening.everyday import EverydayUse
+    from screening.lexicon.everyday import EverydayUse
 
     use = EverydayUse(["AMIN", "BISA", "Budi Santoso"])
     assert use.terms == ("amin", "bisa")
@@ -168,6 +168,6 @@ def test_everyday_use_counts_posts_as_one_scan_per_post_would(texts: list[str]) 
 )
 def test_is_everyday_agrees_with_describe(term: str) -> None:
     """The shortcut that skips the stemmer for rare words decides as describe() does."""
-    from screening import everyday
+    from screening.lexicon import everyday
 
     assert everyday.is_everyday(term) == everyday.describe(term).everyday

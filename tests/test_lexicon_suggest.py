@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from screening import paths
 from screening.cli.exit_codes import ScreeningGroup
 from screening.cli.lexicon_suggest import command
-from screening.lexicon import CandidateLexicon, term_key
-from screening.lexicon_suggest import ballot_numbers, recovered, suggest
+from screening.lexicon.candidates import CandidateLexicon, term_key
+from screening.lexicon.suggest import ballot_numbers, recovered, suggest
 
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"
 SAMPLE_LEXICON = paths.DATA_DIR / "candidates_sample.yaml"

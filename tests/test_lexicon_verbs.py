@@ -1,4 +1,4 @@
-"""`screening lexicon init/check` and the everyday-word rule (screening.everyday)."""
+"""`screening lexicon init/check` and the everyday-word rule (screening.lexicon.everyday)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from screening import paths
-from screening.bundle import load_bundle
 from screening.cli.app import app
-from screening.everyday import describe, everyday_posts, everyday_words_text, is_everyday
-from screening.lexicon import CandidateLexicon
-from screening.lexicon_check import TEMPLATE, check_lexicon, count_hits
+from screening.lexicon.candidates import CandidateLexicon
+from screening.lexicon.check import TEMPLATE, check_lexicon, count_hits
+from screening.lexicon.everyday import describe, everyday_posts, everyday_words_text, is_everyday
+from screening.model.bundle import load_bundle
 
 runner = CliRunner()
 

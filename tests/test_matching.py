@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.lexicon import CandidateLexicon
-from screening.matcher import TermMatcher, edit_distance_at_most_one
+from screening.lexicon.candidates import CandidateLexicon
+from screening.lexicon.matcher import TermMatcher, edit_distance_at_most_one
 
 PAIRS = {
     "election": "Pilkada uji",
@@ -137,7 +137,7 @@ def test_edit_distance_agrees_with_the_definition(a: str, b: str) -> None:
 def test_a_cache_restart_never_loses_a_post_s_terms(monkeypatch: object) -> None:
     """The word cache restarts when full; a restart while a post's words go in once made a
     long single-process run miss a term that two workers (each with half the words) found."""
-    import screening.matcher as matcher
+    import screening.lexicon.matcher as matcher
 
     monkeypatch.setattr(matcher, "_WORD_CACHE_LIMIT", 8)  # type: ignore[attr-defined]
     small = TermMatcher(["Anies Baswedan", "Firdaus Hasibuan"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.mentions import is_name_like, type_ballot_numbers, type_mentions
-from screening.text import normalize
+from screening.text.mentions import is_name_like, type_ballot_numbers, type_mentions
+from screening.text.normalize import normalize
 
 
 def typed(text: str) -> str:

@@ -10,10 +10,10 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedKFold
 
 from screening import paths
-from screening.guidance import CATEGORIES
-from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
-from screening.training import out_of_fold_scores
+from screening.data.guidance import CATEGORIES
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.estimator import PartisanModel
+from screening.model.training import out_of_fold_scores
 
 LEX = CandidateLexicon.from_yaml(paths.TRAIN_LEXICON)
 
@@ -70,7 +70,7 @@ def test_categories_are_checked_before_any_work(
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("normalised posts before checking the categories")
 
-    monkeypatch.setattr("screening.model.normalize_many", no_work)
+    monkeypatch.setattr("screening.model.estimator.normalize_many", no_work)
     texts, y = small["text"].tolist(), small["label"]
     model = PartisanModel(lexicon=LEX)
     with pytest.raises(ValueError, match="categories"):

@@ -1,4 +1,4 @@
-"""NB-scaled logistic regression (screening.nblr): the folded weights score the unscaled
+"""NB-scaled logistic regression (screening.model.nblr): the folded weights score the unscaled
 features exactly as the fitted model scores the scaled ones."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from screening.nblr import NBLogisticRegression, log_count_ratio
+from screening.model.nblr import NBLogisticRegression, log_count_ratio
 
 
 def _data(seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray]:

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score
 
-from screening import paths, realdata
-from screening.bundle import load_bundle
-from screening.dataset import load_labelled
-from screening.evaluate import binary_metrics, category_metrics, evaluate_frame
-from screening.lexicon import CandidateLexicon
+from screening import paths
+from screening.data import realdata
+from screening.data.dataset import load_labelled
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
+from screening.model.evaluate import binary_metrics, category_metrics, evaluate_frame
 from tests.helpers import REALDATA
 
 # Everyday (non-election) real posts: flags there on posts that are not partisan are false flags.
@@ -34,7 +35,7 @@ def test_card_records_eval_figures_that_match_a_recomputation(full_model: Path) 
     bundle = load_bundle(full_model)
     ev = load_labelled(paths.EVAL_CSV)
     s = bundle.model.screen(ev["text"].tolist(), CandidateLexicon.from_yaml(paths.EVAL_LEXICON))
-    # recomputed without screening.evaluate: scikit-learn's AP and a confusion count
+    # recomputed without screening.model.evaluate: scikit-learn's AP and a confusion count
     y = ev["label"].to_numpy().astype(int)
     flagged = np.asarray(s.score) >= bundle.threshold
     card = bundle.card["metrics"]["eval"]

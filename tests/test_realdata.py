@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from screening import realdata
 from screening.cli.app import app
-from screening.dataset import load_labelled
+from screening.data import realdata
+from screening.data.dataset import load_labelled
 from screening.errors import ScreeningError
 
 POSTS = ["Ayo coblos nomor 2, Pak Zorvakin pasti menang!", "Hujan terus dari pagi", "Cuma nanya"]

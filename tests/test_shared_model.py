@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screening.bundle import load_bundle
 from screening.errors import ScreeningError
+from screening.model.bundle import load_bundle
 from screening.scoring import shared_model
 from screening.scoring.heap import release_free_memory
 from screening.scoring.post_scorer import PostScorer

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from sklearn.pipeline import FeatureUnion
 
 from screening import paths
-from screening.bundle import load_bundle
 from screening.errors import ScreeningError
-from screening.features import FastFeatures
 from screening.io.readers import open_table, read_table
 from screening.io.writers import TableWriter
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
+from screening.model.features import FastFeatures
 from screening.scoring.duplicates import DuplicateIndex
 from screening.scoring.local import mark_duplicates, score_file
 from screening.scoring.parallel import ordered_map
-from screening.text import normalize_many
+from screening.text.normalize import normalize_many
 from tests.helpers import run_cli
 
 SAMPLE = paths.DATA_DIR / "sample_posts.csv"

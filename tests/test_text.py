@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.lexicon import CandidateLexicon
-from screening.text import normalize, normalize_many
+from screening.lexicon.candidates import CandidateLexicon
+from screening.text.normalize import normalize, normalize_many
 
 LEX = CandidateLexicon.from_dict(
     {
@@ -92,10 +92,10 @@ def test_normalize_never_crashes_and_is_clean(text: str) -> None:
 
 def pipeline(text: str, lexicon: CandidateLexicon | None, typed: bool) -> str:
     """The normalisation steps applied to the whole post in order, as before issue 17."""
-    from screening import text as t
-    from screening.cues import _CUE
-    from screening.lexicon import EMPTY_LEXICON, strip_accents
-    from screening.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
+    from screening.lexicon.candidates import EMPTY_LEXICON, strip_accents
+    from screening.text import normalize as t
+    from screening.text.cues import _CUE
+    from screening.text.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
 
     if not text:
         return ""
@@ -187,7 +187,7 @@ def test_the_token_path_equals_the_pipeline_on_any_text(text: str, typed: bool) 
 
 
 def test_a_full_token_table_restarts_between_posts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from screening import text as t
+    from screening.text import normalize as t
 
     monkeypatch.setattr(t._tokens_for(PIPELINE_LEX).table, "limit", 5)
     posts = [f"kata{i} dukung Rina Wulandari no {i % 3} ya #RinaMenang" for i in range(30)]
@@ -200,9 +200,9 @@ def test_threads_sharing_full_tables_get_the_same_results(monkeypatch: pytest.Mo
     the matcher's word cache restart under them without errors or lost terms."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import screening.matcher as matcher
-    from screening import cues, mentions
-    from screening import text as t
+    import screening.lexicon.matcher as matcher
+    from screening.text import cues, mentions
+    from screening.text import normalize as t
 
     posts = [
         f"kata{i} dukung Rina Wulandari no {i % 3} ya #RinaMenang Pak Budi{i % 7} AMIN coblos"

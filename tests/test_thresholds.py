@@ -11,10 +11,10 @@ import pytest
 from sklearn.metrics import precision_score, recall_score
 
 from screening import paths
-from screening.bundle import load_bundle
-from screening.dataset import load_labelled
-from screening.lexicon import CandidateLexicon
-from screening.thresholds import per_category_recall, recommend, threshold_table
+from screening.data.dataset import load_labelled
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import load_bundle
+from screening.model.thresholds import per_category_recall, recommend, threshold_table
 from tests.helpers import run_cli
 
 

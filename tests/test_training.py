@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.training import writer_groups
+from screening.model.training import writer_groups
 
 
 def test_writer_groups_need_as_many_writers_as_folds() -> None:

@@ -33,9 +33,9 @@ def server(full_model: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     import pandas as pd
     import uvicorn
 
-    from screening.bundle import load_bundle
-    from screening.guidance import load_guidance
+    from screening.data.guidance import load_guidance
     from screening.io.readers import read_table
+    from screening.model.bundle import load_bundle
     from screening.paths import GUIDANCE
     from screening.review.queue import build_queue
     from screening.review.web import create_app

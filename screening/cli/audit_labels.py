@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from screening import paths
-from screening.audit import audit_labels
 from screening.cli.options import Force
 from screening.cli.steps import Steps
-from screening.dataset import load_labelled
+from screening.data.dataset import load_labelled
 from screening.io.files import check_target
 from screening.io.readers import detect_format
 from screening.io.writers import write_table
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.audit import audit_labels
 
 
 def command(

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from screening import paths
-from screening.curation import build
-from screening.everyday import write_everyday_words
-from screening.guidance import load_guidance
+from screening.data.curation import build
+from screening.data.guidance import load_guidance
 from screening.io.writers import write_table
+from screening.lexicon.everyday import write_everyday_words
 
 
 def everyday_words_path(out: Path) -> Path:

@@ -10,10 +10,10 @@ import pandas as pd
 import typer
 
 from screening import paths
-from screening.curation import agreement, check, datasheet_tables
-from screening.dataset import load_labelled
-from screening.guidance import load_guidance
-from screening.lexicon import CandidateLexicon
+from screening.data.curation import agreement, check, datasheet_tables
+from screening.data.dataset import load_labelled
+from screening.data.guidance import load_guidance
+from screening.lexicon.candidates import CandidateLexicon
 
 
 def command(

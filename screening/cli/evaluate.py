@@ -18,11 +18,11 @@ from screening.cli.options import (
     lexicon_for_data,
     open_model,
 )
-from screening.dataset import load_labelled
+from screening.data.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.evaluate import evaluate_frame, paired_bootstrap_ap, worst_errors
-from screening.explain import reasons
 from screening.io.files import check_target, write_json_atomic, write_text_atomic
+from screening.model.evaluate import evaluate_frame, paired_bootstrap_ap, worst_errors
+from screening.model.explain import reasons
 
 
 def command(

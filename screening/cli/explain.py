@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
+from screening.data.guidance import load_guidance
 from screening.errors import ScreeningError
-from screening.explain import reasons
-from screening.guidance import load_guidance
 from screening.io.readers import find_text_column, read_table
+from screening.model.explain import reasons
 from screening.paths import GUIDANCE
 
 

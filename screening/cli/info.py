@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from screening import paths
-from screening.bundle import read_card
 from screening.cli.options import ModelDir
+from screening.model.bundle import read_card
 
 WIDTH = 78
 

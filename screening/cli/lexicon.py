@@ -11,7 +11,7 @@ import typer
 
 from screening.cli import lexicon_suggest
 from screening.cli.options import Force, ModelDir
-from screening.lexicon_check import CheckReport, check_lexicon, write_template
+from screening.lexicon.check import CheckReport, check_lexicon, write_template
 from screening.messages import printable
 
 app = typer.Typer(

@@ -10,7 +10,7 @@ import typer
 
 from screening.cli.options import Force
 from screening.io.files import check_target
-from screening.lexicon_suggest import draft_yaml, suggest, write_draft
+from screening.lexicon.suggest import draft_yaml, suggest, write_draft
 
 
 def command(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from screening import paths
-from screening.retrain import list_models
+from screening.model.retrain import list_models
 
 
 def command(

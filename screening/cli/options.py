@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
-from screening import paths, realdata
-from screening.bundle import Bundle, load_bundle
-from screening.lexicon import CandidateLexicon
+from screening import paths
+from screening.data import realdata
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import Bundle, load_bundle
 
 ModelDir = Annotated[
     Path | None,

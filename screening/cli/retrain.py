@@ -12,7 +12,7 @@ from screening.cli.exit_codes import KEPT_NOT_CURRENT
 from screening.cli.options import Candidates, ModelDir, open_lexicon, open_model
 from screening.cli.steps import Steps
 from screening.io.files import check_target
-from screening.retrain import LABEL_WEIGHTS, new_version_name, retrain
+from screening.model.retrain import LABEL_WEIGHTS, new_version_name, retrain
 
 
 def retrain_command(

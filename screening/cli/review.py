@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from screening.cli.options import Force, Lang, LangOption, ModelDir, open_model
+from screening.data.guidance import load_guidance
 from screening.errors import ScreeningError
-from screening.guidance import load_guidance
 from screening.hashing import text_hash
 from screening.io.files import check_target
 from screening.io.writers import write_table

@@ -11,7 +11,6 @@ import pandas as pd
 import typer
 
 from screening import paths
-from screening.bundle import apply_threshold
 from screening.cli.options import (
     Candidates,
     Force,
@@ -20,11 +19,12 @@ from screening.cli.options import (
     one_lexicon_for_data,
     open_model,
 )
-from screening.dataset import load_labelled
+from screening.data.dataset import load_labelled
+from screening.data.label_checks import queue_bias, training_overlap
 from screening.errors import ScreeningError
 from screening.io.files import atomic_write, check_target, write_json_atomic
-from screening.label_checks import queue_bias, training_overlap
-from screening.thresholds import (
+from screening.model.bundle import apply_threshold
+from screening.model.thresholds import (
     GRID,
     SCORE_DECIMALS,
     per_category_recall,

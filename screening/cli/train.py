@@ -10,7 +10,7 @@ import typer
 from screening import paths
 from screening.cli.steps import Steps
 from screening.io.files import check_target
-from screening.training import TrainConfig, train
+from screening.model.training import TrainConfig, train
 
 
 def command(

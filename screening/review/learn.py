@@ -24,8 +24,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import pandas as pd
 
-from screening.dataset import near_duplicate_pairs
-from screening.guidance import CATEGORIES
+from screening.data.dataset import near_duplicate_pairs
+from screening.data.guidance import CATEGORIES
 
 # shares of the queue; uncertainty first (most informative), then coverage
 SHARES = {

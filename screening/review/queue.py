@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from screening.data.guidance import CATEGORIES, Guidance
 from screening.errors import ScreeningError
-from screening.guidance import CATEGORIES, Guidance
 from screening.hashing import text_hash
 from screening.i18n import t
 from screening.io.cells import xlsx_text

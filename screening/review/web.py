@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening.guidance import CATEGORIES, Guidance, load_guidance
+from screening.data.guidance import CATEGORIES, Guidance, load_guidance
 from screening.i18n import LANGS, t
 from screening.io.files import now_iso
 from screening.paths import GUIDANCE

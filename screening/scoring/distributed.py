@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from screening.bundle import Bundle
 from screening.errors import OutputExistsError, ScreeningError
-from screening.everyday import EverydayUse
 from screening.io.files import check_target, same_file
 from screening.io.readers import LINE_COL, PANDAS_INDEX, as_str, dedupe_names, find_text_column
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.lexicon.everyday import EverydayUse
+from screening.model.bundle import Bundle
 from screening.scoring.local import (
     lexicon_names,
     output_names,

@@ -27,9 +27,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
-from screening.bundle import Bundle
 from screening.errors import ScreeningError
-from screening.everyday import EverydayUse
 from screening.io.files import check_target
 from screening.io.privacy import author_like_left, pseudonymize
 from screening.io.readers import (
@@ -41,7 +39,9 @@ from screening.io.readers import (
     open_table,
 )
 from screening.io.writers import RejectsWriter, TableWriter
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.lexicon.everyday import EverydayUse
+from screening.model.bundle import Bundle
 from screening.scoring.duplicates import DuplicateIndex, TextCodes, encode_texts
 from screening.scoring.heap import release_free_memory
 from screening.scoring.output_schema import OUTPUT_COLUMNS, REJECTED_ROW

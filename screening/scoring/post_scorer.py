@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.explain import reason_text, reasons
-from screening.guidance import Guidance, load_guidance
-from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
+from screening.data.guidance import Guidance, load_guidance
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.estimator import PartisanModel
+from screening.model.explain import reason_text, reasons
 from screening.paths import GUIDANCE
 from screening.scoring.local import ScoredTexts
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from screening import __version__
-from screening.bundle import Bundle
 from screening.errors import ScreeningError
 from screening.io.files import now_iso, sha256_file, write_json_atomic
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import Bundle
 
 SIDECAR_SUFFIX = ".meta.json"
 FORMAT = "screening-provenance/1"

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screening.bundle import load_model_file
+from screening.model.bundle import load_model_file
 
 if TYPE_CHECKING:
-    from screening.lexicon import CandidateLexicon
-    from screening.model import PartisanModel
+    from screening.lexicon.candidates import CandidateLexicon
+    from screening.model.estimator import PartisanModel
     from screening.scoring.local import ScoredTexts
     from screening.scoring.post_scorer import PostScorer
 

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from screening.dataset import (
+from screening.data.dataset import (
     COLUMNS,
     near_duplicate_pairs,
 )
+from screening.data.guidance import CATEGORIES, Guidance
 from screening.errors import ScreeningError
-from screening.guidance import CATEGORIES, Guidance
-from screening.lexicon import CandidateLexicon
+from screening.lexicon.candidates import CandidateLexicon
 
 PLATFORMS = {"x", "facebook", "instagram", "tiktok", "whatsapp", "youtube"}
 

@@ -1,6 +1,6 @@
 """Labelled posts as training, evaluation and retraining read them, and near duplicates.
 
-Building and checking the bundled data (maintainers' work) is :mod:`screening.curation`.
+Building and checking the bundled data (maintainers' work) is :mod:`screening.data.curation`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from screening import realdata
+from screening.data import realdata
 from screening.errors import ScreeningError
 from screening.io.readers import find_text_column
 
@@ -105,6 +105,4 @@ def near_duplicate_pairs(
     keep = jac > threshold
     if others is None:
         keep &= i < j
-    return [
-        (int(a), int(b), float(c)) for a, b, c in zip(i[keep], j[keep], jac[keep], strict=True)
-    ]
+    return [(int(a), int(b), float(c)) for a, b, c in zip(i[keep], j[keep], jac[keep], strict=True)]

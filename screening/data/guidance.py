@@ -14,7 +14,7 @@ from typing import Any
 
 from screening import paths
 from screening.errors import ScreeningError
-from screening.lexicon import clip_message, load_yaml_file
+from screening.lexicon.candidates import clip_message, load_yaml_file
 from screening.schema import validate
 
 CATEGORIES: tuple[str, ...] = (

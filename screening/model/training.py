@@ -14,15 +14,15 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 from screening import paths
-from screening.bundle import INTENDED_USE, USES_TO_AVOID, library_versions, save_bundle
-from screening.dataset import load_labelled
+from screening.data.dataset import load_labelled
+from screening.data.guidance import CATEGORIES, load_guidance
 from screening.errors import ScreeningError
-from screening.evaluate import binary_metrics, evaluate_model
-from screening.guidance import CATEGORIES, load_guidance
 from screening.io.files import check_target, now_iso, sha256_file
-from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel, Posts
-from screening.thresholds import best_f1_threshold
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import INTENDED_USE, USES_TO_AVOID, library_versions, save_bundle
+from screening.model.estimator import PartisanModel, Posts
+from screening.model.evaluate import binary_metrics, evaluate_model
+from screening.model.thresholds import best_f1_threshold
 
 Progress = Callable[[str], None]
 

@@ -8,10 +8,12 @@ a joblib file executes code when loaded: only load bundles you produced.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from screening.schema import check_card
 
 if TYPE_CHECKING:
     # imported when a model is loaded or saved, so that reading a card needs no scikit-learn
-    from screening.model import PartisanModel
+    from screening.model.estimator import PartisanModel
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
@@ -182,14 +184,31 @@ def _check_digest(model_path: Path, expected: str) -> None:
         )
 
 
+# Bundles saved before the modules were grouped into packages name these classes' modules by
+# their old paths (``screening.model`` and ``screening.lexicon`` resolve through their packages).
+MOVED_MODULES = {
+    "screening.nblr": "screening.model.nblr",
+    "screening.context": "screening.model.context",
+    "screening.matcher": "screening.lexicon.matcher",
+}
+
+
+def _alias_moved_modules() -> None:
+    """Let unpickling find a moved module under its old name."""
+    for old, new in MOVED_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
+
+
 def load_model_file(model_path: Path, sha256: str) -> PartisanModel:
     """Unpickle a model file, refused (ScreeningError) unless its sha256 is ``sha256`` and it
     holds a screening model."""
     import joblib
 
-    from screening.model import PartisanModel
+    from screening.model.estimator import PartisanModel
 
     _check_digest(model_path, sha256)
+    _alias_moved_modules()
     try:
         model = joblib.load(model_path)
     except Exception as exc:  # a corrupt pickle can raise almost anything

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
-from screening.training import out_of_fold_scores
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.estimator import PartisanModel
+from screening.model.training import out_of_fold_scores
 
 
 def audit_labels(

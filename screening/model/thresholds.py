@@ -29,7 +29,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.metrics import precision_recall_curve
 
-from screening.evaluate import category_recall
+from screening.model.evaluate import category_recall
 
 MIN_POSITIVES_ABOVE_CUT = 30
 # Decimals of the scores `screening score` writes; must match screening.scoring.local

@@ -5,7 +5,7 @@ What it does, in order, and why:
 1. Unicode NFKC (full-width and styled letters become plain), control characters become spaces.
 2. URLs and @mentions become the tokens ``xurlx`` and ``xmentionx`` (their content is noise).
 3. Accents are stripped, then candidate mentions are replaced by typed placeholders from the
-   election's :class:`~screening.lexicon.CandidateLexicon` (see that module).
+   election's :class:`~screening.lexicon.candidates.CandidateLexicon` (see that module).
 4. Hashtags are split on camel case and digits (``#CoblosNomor2`` → ``xhashtagx coblos nomor 2``);
    a hashtag marker token is kept because campaign hashtags are themselves a signal.
 5. Emojis are kept as separate tokens (☝ ✌ 👍 carry the signal); skin tones, variation
@@ -33,10 +33,10 @@ from typing import Any
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA
 
-from screening.cues import cue_level, has_cue, post_has_cue
-from screening.lexicon import EMPTY_LEXICON, CandidateLexicon, strip_accents
-from screening.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
-from screening.piece_table import PieceTable
+from screening.lexicon.candidates import EMPTY_LEXICON, CandidateLexicon, strip_accents
+from screening.text.cues import cue_level, has_cue, post_has_cue
+from screening.text.mentions import drop_leading_zeros, type_ballot_numbers, type_mentions
+from screening.text.piece_table import PieceTable
 
 URL_TOKEN = "xurlx"
 MENTION_TOKEN = "xmentionx"
@@ -107,7 +107,7 @@ def normalize(text: object, lexicon: CandidateLexicon | None = None, *, typed: b
 
     ``lexicon`` is the candidate lexicon of the election being monitored; without it,
     candidate names pass through as ordinary words. ``typed``: also type candidate-like
-    mentions and ballot numbers in posts with an election cue (:mod:`screening.mentions`);
+    mentions and ballot numbers in posts with an election cue (:mod:`screening.text.mentions`);
     models trained before that step existed score with ``typed=False``.
     """
     if text is None:

@@ -3,7 +3,7 @@
 A word that is both a campaign's name and an everyday word (AMIN, BISA, RAJA), a person named
 with an honorific (``Pak Anies``) or a bare number (``02``) is about the election only where
 the post also speaks of the election. This module holds that narrower vocabulary. It is
-stricter than :mod:`screening.context`, whose broad list (``program``, ``janji``, ``lanjut``)
+stricter than :mod:`screening.model.context`, whose broad list (``program``, ``janji``, ``lanjut``)
 only has to be present in almost every partisan post: these words are each about a contest.
 Excluded on purpose, measured on everyday posts: ``menang`` (games, football, lotteries),
 ``nomor N`` (a rank, a phone), ``amanah`` (any office), ``jari``.
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from screening.piece_table import PieceTable
-from screening.placeholders import PLACEHOLDER_TOKENS
+from screening.text.piece_table import PieceTable
+from screening.text.placeholders import PLACEHOLDER_TOKENS
 
 if TYPE_CHECKING:
-    from screening.features import Pieces
+    from screening.model.features import Pieces
 
 _CUE_WORDS = [
     w.replace("~", r"\s*")
@@ -66,7 +66,7 @@ def has_cue(text: str) -> bool:
 
 def has_cue_each(texts: Sequence[str], pieces: Pieces) -> np.ndarray:
     """(n,) bool, :func:`has_cue` of each of n ``texts``, from ``pieces``, the texts already
-    cut at whitespace (:class:`screening.features.Pieces`): the gate asks this of every
+    cut at whitespace (:class:`screening.model.features.Pieces`): the gate asks this of every
     scored post, whose pieces the features have just cut."""
     levels = np.array(_LEVELS.lookup(pieces.distinct), dtype=np.int8)
     out = pieces.per_doc(levels == CUE, np.logical_or, False)

@@ -2,7 +2,7 @@
 
 A term typed as a candidate placeholder everywhere it occurs turns "amin ya allah" into
 praise of a candidate. This module decides which terms carry that risk. The lexicon matcher
-(:mod:`screening.matcher`) types such an *ambiguous* term only where the post also has an
+(:mod:`screening.lexicon.matcher`) types such an *ambiguous* term only where the post also has an
 election cue, and ``lexicon check`` reports the same status, so the rule is one rule.
 
 A word is everyday when it is **a word of the dictionary that people actually write**, or a
@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from screening import paths
-from screening.keys import split_words, strip_accents
+from screening.lexicon.keys import split_words, strip_accents
 
 ZIPF_CUTOFF = 3.0
 MIN_EVERYDAY_POSTS = 3

@@ -646,8 +646,8 @@ def write_draft(
 
 def recovered(result: SuggestResult, terms: Iterable[str]) -> list[str]:
     """Which of ``terms`` (a reference lexicon's) the suggestions contain, compared by
-    :func:`screening.lexicon.term_key` (case, separators and '#' ignored)."""
-    from screening.lexicon import term_key
+    :func:`screening.lexicon.candidates.term_key` (case, separators and '#' ignored)."""
+    from screening.lexicon.candidates import term_key
 
     found = {term_key(s.term) for s in result.suggestions}
     return [t for t in terms if term_key(t) in found]

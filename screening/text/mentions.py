@@ -3,7 +3,7 @@
 A lexicon types the names the analyst knows. Real posts also name candidates the analyst did
 not list ("pak Dim", "Abah", a running mate) or score without any lexicon, and write ballot
 numbers a dozen ways ("01", "no 2", "nomer 3", "paslon 1", "#02", "✌ 2"). Where the post speaks
-of the election (:func:`screening.cues.has_cue`), this module types them:
+of the election (:func:`screening.text.cues.has_cue`), this module types them:
 
 * **honorific + name** (Pak/Bapak/Bu/Ibu/Mas/Mbak/Bang/Kang/Cak/Abah/Gus/Ning/Daeng/Uda/Uni/Teh
   + a name) and **candidacy + name** (cagub/cabup/cawalkot/capres/cawapres/caleg/paslon
@@ -30,9 +30,10 @@ import functools
 import operator
 import re
 
-from screening import cues, everyday
-from screening.piece_table import PieceTable
-from screening.placeholders import BALLOT_TOKEN, PLACEHOLDER_TOKENS, PLACEHOLDERS
+from screening.lexicon import everyday
+from screening.text import cues
+from screening.text.piece_table import PieceTable
+from screening.text.placeholders import BALLOT_TOKEN, PLACEHOLDER_TOKENS, PLACEHOLDERS
 
 NAME_TOKEN = PLACEHOLDERS["name"]
 HONORIFICS = "pak bapak bu ibu mas mbak bang abang kang cak abah gus ning daeng uda uni teh".split()
@@ -101,7 +102,7 @@ def is_name_like(word: str) -> bool:
     if word[0].isupper() and word[1:].islower():
         zipf = everyday.zipf(folded)
         return not (zipf >= _COMMON_ZIPF and everyday.is_dictionary_word(folded))
-    from screening.text import SLANG
+    from screening.text.normalize import SLANG
 
     return folded not in SLANG and not everyday.is_everyday(folded)
 

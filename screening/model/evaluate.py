@@ -18,12 +18,12 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from screening.dataset import load_labelled
-from screening.guidance import CATEGORIES
-from screening.lexicon import CandidateLexicon
+from screening.data.dataset import load_labelled
+from screening.data.guidance import CATEGORIES
+from screening.lexicon.candidates import CandidateLexicon
 
 if TYPE_CHECKING:
-    from screening.model import PartisanModel
+    from screening.model.estimator import PartisanModel
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:

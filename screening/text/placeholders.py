@@ -1,7 +1,7 @@
 """The typed tokens that stand for candidates and ballot numbers in normalised text.
 
 The model is trained on fictional candidates and must work on a real election, so names are
-replaced by tokens of their kind before featurisation (see :mod:`screening.lexicon`): the
+replaced by tokens of their kind before featurisation (see :mod:`screening.lexicon.candidates`): the
 model learns "praise of a candidate", not a name.
 """
 

@@ -9,16 +9,17 @@ The matcher works on words, not one big regular expression:
 * A post is cut into words (letters and digits, with inner apostrophes); consecutive words
   separated only by spaces, ``-``, ``_`` or ``.`` may join (``Budi-Sari``, ``Budi Sari``).
 * Each word, or run of up to as many words as the longest term, is looked up by its
-  :func:`~screening.keys.term_key` (case, accents, separators and letter repeats removed), then
-  by its :func:`~screening.keys.variant_key` (ie/i, th/t, oe/u, dj/j, dh/d, kh/k, sy/s).
+  :func:`~screening.lexicon.keys.term_key` (case, accents, separators and letter repeats
+  removed), then by its :func:`~screening.lexicon.keys.variant_key` (ie/i, th/t, oe/u, dj/j,
+  dh/d, kh/k, sy/s).
   Longest match first, left to right, no overlaps.
 * A single word of 5+ letters that is one edit (insertion, deletion, substitution or swap of
   neighbours) from a term of 5+ letters, with the same first letter, matches that term,
-  unless the word is itself an everyday word (:func:`screening.everyday.is_everyday`):
+  unless the word is itself an everyday word (:func:`screening.lexicon.everyday.is_everyday`):
   "ganjal" never becomes Ganjar.
 * A match is **weak** when its term is an everyday word (AMIN, RAJA) or when a spelling variant
   landed on an everyday word. Weak matches count only in a hashtag or within
-  :data:`CUE_WINDOW` words of an election cue (:func:`screening.cues.cue_spans`: a vote,
+  :data:`CUE_WINDOW` words of an election cue (:func:`screening.text.cues.cue_spans`: a vote,
   candidacy or office word, a ballot number, a finger emoji) or of another, strong, match:
   "coblos AMIN", "AMIN no 1", "Anies amin" count; "tidak bisa jawab ... pilih partai" does not.
 
@@ -35,8 +36,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from screening import cues, everyday
-from screening.keys import collapse_repeats, split_words, term_key, variant_key
+from screening.lexicon import everyday
+from screening.lexicon.keys import collapse_repeats, split_words, term_key, variant_key
+from screening.text import cues
 
 _WORD = re.compile(r"([^\W_]+(?:['\u2019][^\W_]+)*)")  # one group: split keeps the words
 _JOINABLE = re.compile(r"[\s\-_.]*")
@@ -96,7 +98,7 @@ class TermMatcher:
     terms : iterable of str
         The lexicon's terms as written (names, taglines, hashtags, parties).
     ambiguous : iterable of str
-        Keys (:func:`~screening.keys.term_key`) of terms that are everyday words.
+        Keys (:func:`~screening.lexicon.keys.term_key`) of terms that are everyday words.
     tolerant : bool
         Also match spelling variants and one typo (see the module docstring).
     cue_window : int or None
@@ -337,7 +339,7 @@ class TermMatcher:
 
 def ambiguous_keys(terms: Iterable[tuple[str, str]]) -> frozenset[str]:
     """Keys of the (kind, term) pairs whose plain use is an everyday word: one-word names and
-    parties judged by :func:`screening.everyday.is_everyday`. A term of several words is
+    parties judged by :func:`screening.lexicon.everyday.is_everyday`. A term of several words is
     matched whole and names someone ("Pak Teguh", listed by the analyst): measured on
     data/eval.csv, treating it as ambiguous too cost F1 0.945 -> 0.935 and changed nothing on
     real posts. Hashtags written with '#' and taglines (phrases) are never ambiguous."""

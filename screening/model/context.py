@@ -9,7 +9,7 @@ tweets were flagged about twice as often (see the README's real-data table).
 
 The vocabulary is deliberately broad (``pilih``, ``nomor``, ``jari``, ``daerah``, ``pemimpin``):
 it only has to be present in almost every partisan post, not to be partisan itself. It runs on
-text already normalised by :func:`screening.text.normalize` (lower case, slang expanded,
+text already normalised by :func:`screening.text.normalize.normalize` (lower case, slang expanded,
 candidate placeholders in place).
 """
 

@@ -20,7 +20,7 @@ File format (YAML), the same for the training lexicon and the real election's::
 Matching is case-insensitive, accent-tolerant (accents are stripped from text and terms),
 elongation-tolerant (``Budiii``), separator-tolerant (``Budi-Sari``, ``Budi Sari``,
 ``BudiSari``), tolerant of spelling variants and one typo, and on word boundaries, by word
-lookup (:mod:`screening.matcher`, which also keeps everyday-word terms such as AMIN to posts
+lookup (:mod:`screening.lexicon.matcher`, which also keeps everyday-word terms such as AMIN to posts
 that speak of the election). Hashtags that merely contain a name (``#BuSaJuara``) are
 matched on their camel-case parts by :meth:`CandidateLexicon.split_hashtag`.
 """
@@ -38,14 +38,14 @@ from typing import Any
 import yaml
 
 from screening.errors import ScreeningError
-from screening.keys import split_words, strip_accents, term_key
-from screening.matcher import Match, TermMatcher, ambiguous_keys
+from screening.lexicon.keys import split_words, strip_accents, term_key
+from screening.lexicon.matcher import Match, TermMatcher, ambiguous_keys
 from screening.messages import printable
-from screening.placeholders import PLACEHOLDERS
 from screening.schema import validate
+from screening.text.placeholders import PLACEHOLDERS
 
 # How everyday-word terms (AMIN, RAJA) are matched: "cue" only near an election cue (see
-# screening.matcher), "caps" only in capitals or a hashtag, "always" everywhere (before
+# screening.lexicon.matcher), "caps" only in capitals or a hashtag, "always" everywhere (before
 # issue 13). The last two are kept for the measured comparison in the README.
 AMBIGUITY_RULES = ("cue", "caps", "always")
 
@@ -324,7 +324,7 @@ class CandidateLexicon:
 
     def find(self, text: str) -> list[Match]:
         """The lexicon terms in ``text`` (accents stripped) that count, see
-        :class:`~screening.matcher.TermMatcher`."""
+        :class:`~screening.lexicon.matcher.TermMatcher`."""
         if self._matcher is None:
             return []
         return self._matcher.matches(strip_accents(text))

@@ -3,13 +3,13 @@
 :class:`PartisanModel` is a scikit-learn estimator. ``fit(texts, labels, categories)`` learns
 two heads on one shared sparse feature space:
 
-* a binary head, logistic regression on naive-Bayes-scaled features (:mod:`screening.nblr`)
+* a binary head, logistic regression on naive-Bayes-scaled features (:mod:`screening.model.nblr`)
   wrapped in sigmoid calibration (cross-validated), whose
   ``predict_proba`` gives the probability that a post shows partisan tendency;
 * a category head, multinomial logistic regression fitted on the positive posts only, giving
-  the guidance category a post most resembles (one of :data:`screening.guidance.CATEGORIES`).
+  the guidance category a post most resembles (one of :data:`screening.data.guidance.CATEGORIES`).
 
-Candidate mentions are typed by a :class:`~screening.lexicon.CandidateLexicon` before
+Candidate mentions are typed by a :class:`~screening.lexicon.candidates.CandidateLexicon` before
 featurisation. Every method types posts the same way, in one place (``_normalise``): each post
 by its own lexicon when the posts are a table with a ``lexicon`` column, the others by the
 lexicon the method is given. ``fit`` and ``predict_proba`` are given the ``lexicon`` parameter
@@ -36,13 +36,13 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from screening.context import NoElectionContext
-from screening.cues import has_cue_each
-from screening.features import FastFeatures, Pieces
-from screening.guidance import CATEGORIES
-from screening.lexicon import CandidateLexicon
-from screening.nblr import NBLogisticRegression
-from screening.text import TOKEN_PATTERN, normalize_many
+from screening.data.guidance import CATEGORIES
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.context import NoElectionContext
+from screening.model.features import FastFeatures, Pieces
+from screening.model.nblr import NBLogisticRegression
+from screening.text.cues import has_cue_each
+from screening.text.normalize import TOKEN_PATTERN, normalize_many
 
 # n posts: raw texts, or a table with a ``text`` column and an optional ``lexicon`` column
 # (a CandidateLexicon or None per row)
@@ -57,7 +57,7 @@ def build_features(
     election_context: bool = True,
 ) -> FeatureUnion:
     """Word and character n-gram TF-IDF on already normalised text (no lower-casing here),
-    plus the no-election-context indicator (see :mod:`screening.context`)."""
+    plus the no-election-context indicator (see :mod:`screening.model.context`)."""
     common = {"min_df": min_df, "sublinear_tf": True, "lowercase": False, "dtype": np.float32}
     word = TfidfVectorizer(
         analyzer="word", token_pattern=TOKEN_PATTERN, ngram_range=word_ngrams, **common
@@ -118,23 +118,23 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         read partisanship from context when a user scores without ``--candidates`` (or the
         lexicon misses a nickname). Entity-mask dropout, as in NER training.
     election_context : bool
-        Add the no-election-vocabulary indicator feature (:mod:`screening.context`).
+        Add the no-election-vocabulary indicator feature (:mod:`screening.model.context`).
     context_gate : float in [0, 1]
         Factor applied to the probability of posts with no election vocabulary at all
-        (:mod:`screening.context`). Partisan tendency is always about an electoral contest;
+        (:mod:`screening.model.context`). Partisan tendency is always about an electoral contest;
         the linear model alone still gave chatty posts with no election word 0.5-0.7
         ("kita" posts). 1.0 turns the gate off (bundles saved before it score that way).
     cue_gate : float in [0, 1]
         Factor for posts with broad election vocabulary ("lanjut", "pasangan", "program")
-        but no election cue (:mod:`screening.cues`: a vote, candidacy, office or candidate
+        but no election cue (:mod:`screening.text.cues`: a vote, candidacy, office or candidate
         placeholder). Chosen out-of-writer (see the README's design table).
     typed_mentions : bool
         Type candidate-like mentions (honorific + name) and ballot numbers in posts with an
-        election cue (:mod:`screening.mentions`). Bundles saved before this option score as
+        election cue (:mod:`screening.text.mentions`). Bundles saved before this option score as
         if it were False.
     nb_power : float
         Scale features by ``|naive-Bayes log-count ratio| ** nb_power`` in the binary head
-        (:mod:`screening.nblr`); 0 is plain logistic regression. Chosen by out-of-writer AP,
+        (:mod:`screening.model.nblr`); 0 is plain logistic regression. Chosen by out-of-writer AP,
         real-yardstick AP and everyday false flags together (the README's classifier
         table). Used only when fitting.
     random_state : int
@@ -288,7 +288,7 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
     def featurize(self, X: Posts, lexicon: CandidateLexicon | None) -> sp.csr_matrix:
         """Sparse features (n, n_features) float32 of raw posts, with candidates typed by
         ``lexicon``. Equal to ``features_.transform`` on the normalised texts, computed by
-        :class:`~screening.features.FastFeatures` (several times faster)."""
+        :class:`~screening.model.features.FastFeatures` (several times faster)."""
         return self._featurize(X, lexicon)[0]
 
     def _featurize(

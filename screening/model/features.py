@@ -32,14 +32,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
-from screening.context import (
+from screening.model.context import (
     CONTEXT_FOUND,
     CONTEXT_MAYBE,
     NoElectionContext,
     has_election_context,
     piece_level,
 )
-from screening.piece_table import PieceTable
+from screening.text.piece_table import PieceTable
 
 # Distinct words kept in a character cache; past this the cache restarts, so memory stays flat
 # on endless streams of new spellings (about 150 bytes a word, 8 MB when full).
@@ -243,7 +243,7 @@ class WordNgramCounter:
 
 class FastContext:
     """The no-election-context column of a fitted :class:`NoElectionContext`, read piece by
-    piece with a cache (see :func:`screening.context.piece_level`); equal to its
+    piece with a cache (see :func:`screening.model.context.piece_level`); equal to its
     ``transform``."""
 
     def __init__(self, part: NoElectionContext) -> None:

@@ -29,15 +29,15 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from screening import paths
-from screening.bundle import Bundle, load_bundle, read_card
-from screening.dataset import load_labelled
+from screening.data.dataset import load_labelled
 from screening.errors import ScreeningError
-from screening.evaluate import binary_metrics, evaluate_frame, paired_bootstrap_ap
 from screening.hashing import text_hash
 from screening.io.files import atomic_write, sha256_file
-from screening.lexicon import CandidateLexicon
-from screening.model import PartisanModel
-from screening.training import TrainConfig, posts_table, train
+from screening.lexicon.candidates import CandidateLexicon
+from screening.model.bundle import Bundle, load_bundle, read_card
+from screening.model.estimator import PartisanModel
+from screening.model.evaluate import binary_metrics, evaluate_frame, paired_bootstrap_ap
+from screening.model.training import TrainConfig, posts_table, train
 
 GROUP_COLUMNS = ("election", "group", "file")
 LABEL_WEIGHTS = (1.0, 3.0, 10.0)

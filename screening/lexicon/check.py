@@ -4,7 +4,7 @@ A lexicon is typed by hand for each election, and its mistakes are silent: a mis
 (``tagline:``) is ignored, a one-letter term never matches, an acronym that is an everyday
 word (``AMIN``) turns prayers into praise of a candidate. :func:`check_lexicon` finds these
 before a scoring run does: structural errors, and for every term its everyday-word status
-(:mod:`screening.everyday`), how many everyday posts and export posts it matches, and what
+(:mod:`screening.lexicon.everyday`), how many everyday posts and export posts it matches, and what
 the lexicon does to an export's flag rate.
 """
 
@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from screening import everyday, paths
+from screening import paths
 from screening.errors import ScreeningError
 from screening.io.readers import find_text_column, open_table
-from screening.lexicon import CandidateLexicon, load_yaml_file, term_key
+from screening.lexicon import everyday
+from screening.lexicon.candidates import CandidateLexicon, load_yaml_file, term_key
 from screening.messages import printable
 
 TOP_KEYS = ("election", "candidates", "parties")
@@ -307,7 +308,7 @@ def _flag_counts(
     model_dir: Path | None, lexicon: CandidateLexicon, texts: list[str]
 ) -> tuple[int, int, float]:
     """Posts flagged without and with ``lexicon`` at the model's threshold."""
-    from screening.bundle import load_bundle  # scikit-learn: loaded only with an export
+    from screening.model.bundle import load_bundle  # scikit-learn: loaded only with an export
 
     bundle = load_bundle(model_dir or paths.default_model_dir())
     distinct = list(dict.fromkeys(texts))  # score each text once, count every post

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import scipy.sparse as sp
 
-from screening.guidance import Guidance
-from screening.lexicon import PLACEHOLDERS
-from screening.model import PartisanModel
+from screening.data.guidance import Guidance
+from screening.lexicon.candidates import PLACEHOLDERS
+from screening.model.estimator import PartisanModel
 
 _READABLE = {token: f"[{kind.replace('_', ' ')}]" for kind, token in PLACEHOLDERS.items()}
 _READABLE.update({"xhashtagx": "#", "xmentionx": "@user", "xurlx": "[link]"})
