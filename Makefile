@@ -29,7 +29,8 @@ PYTEST := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 test: $(STAMP)
 	$(PYTEST)
 
-# for quick iteration: everything but the tests that need the full model (marked slow)
+# for quick iteration: everything but the tests that need the full model or retrain for real
+# (marked slow)
 test-fast: $(STAMP)
 	$(PYTEST) -m "not slow"
 

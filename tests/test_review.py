@@ -12,6 +12,9 @@ import pytest
 from screening import paths
 from tests.helpers import run_cli
 
+# both tests retrain a model for real (on the 500-row sample): make test-fast skips them
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def small_bundled(monkeypatch: pytest.MonkeyPatch, small_train_csv: Path) -> Path:

@@ -72,6 +72,43 @@ def test_without_lexicon_names_pass_through() -> None:
     assert "budi" in normalize("Pak Budi hebat").split()
 
 
+def test_remembering_normalises_each_post_once_with_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import screening.text.normalize as module
+
+    posts = ["Ayo coblos Budi!", "ayo COBLOS budi!", "Ayo coblos Budi!", "resep sambal", 7]
+    plain = normalize_many(posts, LEX, typed=True)
+    untyped = normalize_many(posts[:1], LEX)
+    calls: list[object] = []
+    real = module.normalize
+    monkeypatch.setattr(
+        module, "normalize", lambda t, lex, *, typed: calls.append(t) or real(t, lex, typed=typed)
+    )
+    with module.remembering():
+        first = normalize_many(posts, LEX, typed=True)
+        with module.remembering():  # an inner block uses the outer memory
+            again = normalize_many(posts[:2], LEX, typed=True)
+        other = normalize_many(posts[:1], LEX, typed=False)  # another setting: its own
+    assert first == plain and again == plain[:2] and other == untyped
+    # the repeated post once; the non-string each time; typed=False once more
+    assert calls == ["Ayo coblos Budi!", "ayo COBLOS budi!", "resep sambal", 7, "Ayo coblos Budi!"]
+    calls.clear()
+    normalize_many(posts[:1], LEX, typed=True)  # after the block: nothing remembered
+    assert calls == ["Ayo coblos Budi!"]
+
+
+def test_a_lexicon_is_its_own_copy_so_model_clones_share_it() -> None:
+    import copy
+
+    from sklearn.base import clone
+
+    from screening.model.estimator import PartisanModel
+
+    assert copy.deepcopy(LEX) is LEX
+    assert clone(PartisanModel(LEX)).lexicon is LEX
+
+
 def test_normalize_many_keeps_order_and_length() -> None:
     texts = ["Satu", None, "", "#DuaTiga"]
     assert normalize_many(texts) == ["satu", "", "", "xhashtagx dua tiga"]

@@ -239,6 +239,11 @@ class CandidateLexicon:
             )
             object.__setattr__(self, "_matcher", matcher)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> CandidateLexicon:
+        # immutable once built (its matcher's caches only remember lookups), so a copy is the
+        # lexicon itself: scikit-learn's clone deep-copies a model's parameters for every fold
+        return self
+
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<memory>") -> CandidateLexicon:

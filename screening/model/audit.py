@@ -16,8 +16,10 @@ import pandas as pd
 from screening.lexicon.candidates import CandidateLexicon
 from screening.model.estimator import PartisanModel
 from screening.model.training import out_of_fold_scores
+from screening.text.normalize import remembering
 
 
+@remembering()  # each fold normalises the posts the others did
 def audit_labels(
     df: pd.DataFrame,
     lexicon: CandidateLexicon | None,

@@ -38,6 +38,7 @@ from screening.model.bundle import Bundle, load_bundle, read_card
 from screening.model.estimator import PartisanModel
 from screening.model.evaluate import binary_metrics, evaluate_frame, paired_bootstrap_ap
 from screening.model.training import TrainConfig, posts_table, train
+from screening.text.normalize import remembering
 
 GROUP_COLUMNS = ("election", "group", "file")
 LABEL_WEIGHTS = (1.0, 3.0, 10.0)
@@ -232,6 +233,7 @@ def everyday_check(current: Bundle, new: Bundle) -> dict[str, Any]:
     }
 
 
+@remembering()  # the weight folds, the curve and the training normalise the same posts
 def retrain(
     labels_path: Path,
     current: Bundle,

@@ -23,6 +23,7 @@ from screening.model.bundle import INTENDED_USE, USES_TO_AVOID, library_versions
 from screening.model.estimator import PartisanModel, Posts
 from screening.model.evaluate import binary_metrics, evaluate_model
 from screening.model.thresholds import best_f1_threshold
+from screening.text.normalize import remembering
 
 Progress = Callable[[str], None]
 
@@ -123,6 +124,7 @@ def row_options(
     return weights, lexicons
 
 
+@remembering()  # every fold of both cross-validations normalises the same posts: once is enough
 def train(
     config: TrainConfig,
     out_dir: Path,
