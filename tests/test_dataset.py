@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest.mock import patch
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening import paths
 from screening.data.curation import build, check, post_id
-from screening.data.dataset import load_labelled, near_duplicate_pairs
+from screening.data.dataset import _shingles, load_labelled, near_duplicate_pairs
 from screening.data.guidance import load_guidance
 from screening.errors import ScreeningError
 from tests.helpers import run_cli
@@ -27,6 +31,41 @@ def test_near_duplicates_found_and_distinct_posts_not() -> None:
     pairs = near_duplicate_pairs(texts)
     assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
     assert near_duplicate_pairs(texts[2:], texts[:1]) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghij klm", min_size=0, max_size=60),
+            st.lists(st.floats(0.6, 1.0), max_size=3),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([0.0, 0.3, 0.5, 0.8]),
+    st.booleans(),
+)
+def test_near_duplicates_compare_only_close_sizes_and_miss_nothing(
+    bases: list[tuple[str, list[float]]], threshold: float, across: bool
+) -> None:
+    # posts and cut copies of them: pairs of every size ratio, near the threshold's too
+    texts = [t[: round(len(t) * cut)] for t, cuts in bases for cut in [1.0, *cuts]]
+    # every pair of the whole product, as the function computed them before it compared
+    # only posts of close sizes (in blocks): the same pairs and values, sorted
+    others = texts[::-1] if across else None
+    A = _shingles(texts)
+    B = A if others is None else _shingles(others)
+    inter = (A @ B.T).tocoo()
+    size_a, size_b = np.asarray(A.sum(axis=1)).ravel(), np.asarray(B.sum(axis=1)).ravel()
+    want = []
+    for i, j, v in zip(inter.row, inter.col, inter.data, strict=True):
+        union = size_a[i] + size_b[j] - v
+        jac = float(v / union) if union else 1.0
+        if jac > threshold and (others is not None or i < j):
+            want.append((int(i), int(j), jac))
+    with patch("screening.data.dataset._BLOCK_ROWS", 4):  # many blocks on small inputs
+        assert near_duplicate_pairs(texts, others, threshold=threshold) == sorted(want)
 
 
 def _jsonl(path: Path, rows: list[object]) -> Path:

@@ -69,6 +69,10 @@ def load_labelled(path: str | Path, *, text_col: str | None = None) -> pd.DataFr
     return df
 
 
+# rows of the left side compared at a time in near_duplicate_pairs
+_BLOCK_ROWS = 1000
+
+
 def _shingles(texts: Sequence[str]) -> sp.csr_matrix:
     flat = [re.sub(r"\s+", " ", t.casefold()).strip() for t in texts]
     vec = HashingVectorizer(
@@ -87,22 +91,45 @@ def _shingles(texts: Sequence[str]) -> sp.csr_matrix:
 def near_duplicate_pairs(
     texts: Sequence[str], others: Sequence[str] | None = None, threshold: float = NEAR_DUP_JACCARD
 ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) of character 5-gram sets with Jaccard > threshold.
+    """Pairs (i, j, jaccard) of character 5-gram sets with Jaccard > threshold, sorted by
+    (i, j).
 
     Within ``texts`` (i < j) when ``others`` is None, else between ``texts[i]`` and ``others[j]``.
     """
     A = _shingles(texts)
     B = A if others is None else _shingles(others)
-    inter = (A @ B.T).tocoo()
     size_a = np.asarray(A.sum(axis=1)).ravel()
     size_b = np.asarray(B.sum(axis=1)).ravel()
-    # on arrays: every pair that shares one 5-gram is a candidate (millions on the bundled
-    # data), too many for a Python loop
-    i, j, v = inter.row, inter.col, inter.data
+    # Jaccard is at most min(|a|, |b|) / max(|a|, |b|), so only posts of close sizes can pass:
+    # each block of rows (sorted by size) meets only the columns whose size is within the
+    # threshold's ratio, not every post sharing one 5-gram (millions of pairs on the bundled
+    # data). The pairs and their values are those of the whole product.
+    rows_by_size = np.argsort(size_a, kind="stable")
+    cols_by_size = np.argsort(size_b, kind="stable")
+    sorted_b = size_b[cols_by_size]
+    ratio = max(float(threshold), 1e-6)
+    parts = []
+    for start in range(0, len(rows_by_size), _BLOCK_ROWS):
+        rows = rows_by_size[start : start + _BLOCK_ROWS]
+        lo, hi = float(size_a[rows[0]]), float(size_a[rows[-1]])
+        first = np.searchsorted(sorted_b, lo * ratio - 1e-6, side="left")
+        last = np.searchsorted(sorted_b, hi / ratio + 1e-6, side="right")
+        cols = cols_by_size[first:last]
+        if len(cols) == 0:
+            continue
+        inter = (A[rows] @ B[cols].T).tocoo()
+        parts.append((rows[inter.row], cols[inter.col], inter.data))
+    if not parts:
+        return []
+    i = np.concatenate([p[0] for p in parts])
+    j = np.concatenate([p[1] for p in parts])
+    v = np.concatenate([p[2] for p in parts])
     union = size_a[i] + size_b[j] - v
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = np.where(union > 0, v / union, np.float32(1.0))
     keep = jac > threshold
     if others is None:
         keep &= i < j
-    return [(int(a), int(b), float(c)) for a, b, c in zip(i[keep], j[keep], jac[keep], strict=True)]
+    i, j, jac = i[keep], j[keep], jac[keep]
+    order = np.lexsort((j, i))
+    return [(int(i[k]), int(j[k]), float(jac[k])) for k in order]
