@@ -127,7 +127,9 @@ def near_duplicate_pairs(
     union = size_a[i] + size_b[j] - v
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = np.where(union > 0, v / union, np.float32(1.0))
-    keep = jac > threshold
+    # compared as Python floats, not in float32: 4/5 is 0.800000011920929 in float32, above a
+    # threshold of 0.8 (NumPy would round the threshold to float32 and find them equal)
+    keep = jac.astype(np.float64) > threshold
     if others is None:
         keep &= i < j
     i, j, jac = i[keep], j[keep], jac[keep]
