@@ -375,7 +375,7 @@ def test_the_cli_adds_the_option_to_a_library_error(
     assert r.returncode == 1 and r.stderr.rstrip().endswith("; pass --text-col NAME"), r.stderr
     posts.write_text("text\nhalo\n", encoding="utf-8")
     r = run_cli("score", str(posts), "-o", out, "--model", str(small_model), "--pseudonymize")
-    assert r.returncode == 1 and "pass --pseudonym-key-file FILE" in r.stderr, r.stderr
+    assert r.returncode == 1 and "with --pseudonym-key-file FILE" in r.stderr, r.stderr
 
 
 def test_evaluate_refuses_existing_outputs_without_force(small_model: Path, tmp_path: Path) -> None:

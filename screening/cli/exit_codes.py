@@ -29,7 +29,6 @@ from screening.errors import (
     TextColumnError,
     WorkerDiedError,
 )
-from screening.io.privacy import KEY_ENV
 from screening.messages import one_line, say
 
 OK = 0
@@ -85,7 +84,7 @@ def option_hint(exc: ScreeningError) -> str | None:
     if isinstance(exc, TextColumnError):
         return "check --text-col" if exc.requested is not None else "pass --text-col NAME"
     if isinstance(exc, PseudonymKeyError):
-        return f"set ${KEY_ENV} or pass --pseudonym-key-file FILE"
+        return "give the key file with --pseudonym-key-file FILE"
     if isinstance(exc, WorkerDiedError):
         return "run again with fewer --jobs or a smaller --chunk-rows"
     return None

@@ -1,7 +1,7 @@
 """The classifier: normalised text → word and character n-grams → calibrated linear models.
 
-:class:`PartisanModel` is a scikit-learn estimator. ``fit(texts, labels, categories)`` learns
-two heads on one shared sparse feature space:
+:class:`PartisanModel` is a scikit-learn estimator. ``fit(posts, labels, categories=...)``
+learns two heads on one shared sparse feature space:
 
 * a binary head, logistic regression on naive-Bayes-scaled features (:mod:`screening.model.nblr`)
   wrapped in sigmoid calibration (cross-validated), whose
