@@ -322,12 +322,15 @@ def test_train_help_states_its_default_output() -> None:
     assert "--force" in r.output
 
 
-def test_train_force_replaces_an_existing_bundle(small_train_csv: Path, tmp_path: Path) -> None:
+def test_train_force_replaces_an_existing_bundle(
+    small_train_csv: Path, small_eval_csv: Path, tmp_path: Path
+) -> None:
     bundle = _fake_bundle(tmp_path / "b")
-    r = run_cli("train", "--out", str(bundle), "--data", str(small_train_csv), "--quiet", "--force")
+    argv = ["train", "--out", str(bundle), "--data", str(small_train_csv), "--quiet", "--force"]
+    r = run_cli(*argv, "--eval", str(small_eval_csv))
     assert r.returncode == 0, r.stderr
     card = json.loads((bundle / "card.json").read_text(encoding="utf-8"))
-    assert card["training_data"]["rows"] == 500
+    assert card["training_data"]["rows"] == 500 and card["metrics"]["eval"]["n"] == 200
 
 
 def test_library_train_refuses_an_existing_bundle(
