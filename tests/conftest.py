@@ -21,25 +21,26 @@ def full_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _sample(source: Path, per_label: int, out: Path) -> Path:
+    """``per_label`` rows of each label of ``source``, written to ``out``."""
+    df = pd.read_csv(source, dtype=str, keep_default_na=False)
+    pd.concat([g.sample(per_label, random_state=0) for _, g in df.groupby("label")]).to_csv(
+        out, index=False
+    )
+    return out
+
+
 @pytest.fixture(scope="session")
 def small_train_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A stratified 500-row sample of data/train.csv, for fast CLI round trips."""
-    df = pd.read_csv(paths.TRAIN_CSV, dtype=str, keep_default_na=False)
-    sample = pd.concat([g.sample(250, random_state=0) for _, g in df.groupby("label")])
-    out = tmp_path_factory.mktemp("data") / "small_train.csv"
-    sample.to_csv(out, index=False)
-    return out
+    return _sample(paths.TRAIN_CSV, 250, tmp_path_factory.mktemp("data") / "small_train.csv")
 
 
 @pytest.fixture(scope="session")
 def small_eval_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A stratified 200-row sample of data/eval.csv: the held-out set the small models'
     `screening train` evaluates on (their figures are not what the tests check)."""
-    df = pd.read_csv(paths.EVAL_CSV, dtype=str, keep_default_na=False)
-    sample = pd.concat([g.sample(100, random_state=0) for _, g in df.groupby("label")])
-    out = tmp_path_factory.mktemp("data") / "small_eval.csv"
-    sample.to_csv(out, index=False)
-    return out
+    return _sample(paths.EVAL_CSV, 100, tmp_path_factory.mktemp("data") / "small_eval.csv")
 
 
 @pytest.fixture(scope="session")

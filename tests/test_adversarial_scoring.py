@@ -452,8 +452,8 @@ def test_ctrl_c_soon_after_start_prints_one_line(
     proc = _start(big_csv, tmp_path / "o.csv", err, small_model)
     # the CLI's handlers are in place (SIGTERM caught), typically while it is still importing
     _wait_for(lambda: _catches(proc.pid, signal.SIGTERM), proc, "the CLI started")
-    assert _stop(proc, signal.SIGINT, group=True) == 130
-    assert err.read_text().splitlines() == ["interrupted"]
+    code = _stop(proc, signal.SIGINT, group=True)
+    assert (code, err.read_text().splitlines()) == (130, ["interrupted"])
     _assert_nothing_left(proc.pid, tmp_path)
 
 

@@ -246,16 +246,17 @@ class PartisanModel(ClassifierMixin, BaseEstimator):
         else:
             raw, own = list(X), []
         typed = self.typed_mentions
-        texts = normalize_many(raw, lexicon, typed=typed)
-        by_lex: dict[int, list[int]] = {}
-        for i, lex in enumerate(own):
-            if isinstance(lex, CandidateLexicon):
-                by_lex.setdefault(id(lex), []).append(i)
-        for rows in by_lex.values():
-            lex = own[rows[0]]
-            for i, t in zip(
-                rows, normalize_many([raw[i] for i in rows], lex, typed=typed), strict=True
-            ):
+        if not any(isinstance(lex, CandidateLexicon) for lex in own):
+            return raw, normalize_many(raw, lexicon, typed=typed)
+        # each row once, by the lexicon that types it: its own, else ``lexicon``
+        by_lex: dict[int, tuple[CandidateLexicon | None, list[int]]] = {}
+        for i in range(len(raw)):
+            lex = own[i] if isinstance(own[i], CandidateLexicon) else lexicon
+            by_lex.setdefault(id(lex), (lex, []))[1].append(i)
+        texts = [""] * len(raw)
+        for lex, rows in by_lex.values():
+            done = normalize_many([raw[i] for i in rows], lex, typed=typed)
+            for i, t in zip(rows, done, strict=True):
                 texts[i] = t
         return raw, texts
 
