@@ -43,7 +43,7 @@ def test_near_duplicates_found_and_distinct_posts_not() -> None:
         min_size=1,
         max_size=12,
     ),
-    st.sampled_from([0.0, 0.3, 0.5, 0.8]),
+    st.sampled_from([0.0, 0.3, 0.5, 0.7, 0.8, 0.9]),
     st.booleans(),
 )
 def test_near_duplicates_compare_only_close_sizes_and_miss_nothing(
@@ -52,7 +52,8 @@ def test_near_duplicates_compare_only_close_sizes_and_miss_nothing(
     # posts and cut copies of them: pairs of every size ratio, near the threshold's too
     texts = [t[: round(len(t) * cut)] for t, cuts in bases for cut in [1.0, *cuts]]
     # every pair of the whole product, as the function computed them before it compared
-    # only posts of close sizes (in blocks): the same pairs and values, sorted
+    # only posts of close sizes (in blocks), or of shared rare 5-grams (the prefix filter,
+    # from 0.7): the same pairs and values, sorted
     others = texts[::-1] if across else None
     A = _shingles(texts)
     B = A if others is None else _shingles(others)
@@ -64,7 +65,11 @@ def test_near_duplicates_compare_only_close_sizes_and_miss_nothing(
         jac = float(v / union) if union else 1.0
         if jac > threshold and (others is not None or i < j):
             want.append((int(i), int(j), jac))
-    with patch("screening.data.dataset._BLOCK_ROWS", 4):  # many blocks on small inputs
+    # many blocks, and many batches of candidates, on small inputs
+    with (
+        patch("screening.data.dataset._BLOCK_ROWS", 4),
+        patch("screening.data.dataset._VERIFY_PAIRS", 3),
+    ):
         assert near_duplicate_pairs(texts, others, threshold=threshold) == sorted(want)
 
 
