@@ -372,6 +372,7 @@ def _build_wheel(dest: Path, tmp: Path) -> Path:
     return wheel
 
 
+@pytest.mark.processes
 def test_wheel_install_scores_from_package_data(small_model: Path, tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path / "dist", tmp_path)
     target = tmp_path / "site"

@@ -252,6 +252,7 @@ def test_origin_must_match_scheme_host_and_port_exactly(page: tuple[int, Path]) 
         assert s.count() == 1
 
 
+@pytest.mark.processes
 def test_serve_refuses_a_foreign_host_header(small_model: Path, tmp_path: Path) -> None:
     scored = tmp_path / "scored.parquet"
     _scored(["satu", "dua"]).to_parquet(scored, index=False)

@@ -444,6 +444,7 @@ def _assert_nothing_left(sid: int, out_dir: Path, temp_files: bool = False) -> N
         assert tmp_files(out_dir) == []
 
 
+@pytest.mark.processes
 @needs_proc
 def test_ctrl_c_soon_after_start_prints_one_line(
     big_csv: Path, small_model: Path, tmp_path: Path
@@ -457,6 +458,7 @@ def test_ctrl_c_soon_after_start_prints_one_line(
     _assert_nothing_left(proc.pid, tmp_path)
 
 
+@pytest.mark.processes
 @needs_proc
 @pytest.mark.parametrize(
     ("signum", "group", "code", "message"),
@@ -499,6 +501,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.processes
 def test_stopping_while_workers_send_results_does_not_hang(tmp_path: Path) -> None:
     script = tmp_path / "stop.py"
     script.write_text(STOP_WHILE_SENDING)
@@ -507,6 +510,7 @@ def test_stopping_while_workers_send_results_does_not_hang(tmp_path: Path) -> No
     assert r.returncode == 0 and r.stdout.split() == ["stopped"], r.stderr[-3000:]
 
 
+@pytest.mark.processes
 @needs_proc
 def test_kill_9_of_the_main_process_takes_the_workers_with_it(
     big_csv: Path, small_model: Path, tmp_path: Path

@@ -64,6 +64,7 @@ def test_partitions_of_any_size_match_the_declared_meta(exports: Path, small_mod
     assert len(out) == 0
 
 
+@pytest.mark.processes
 def test_dask_on_a_two_worker_local_cluster_equals_local_scoring(
     exports: Path, small_model: Path, tmp_path: Path
 ) -> None:

@@ -135,6 +135,7 @@ def test_pseudonymize_replaces_authors_consistently(small_model: Path, tmp_path:
     assert no_key.returncode == 1 and "secret key" in no_key.stderr
 
 
+@pytest.mark.processes
 def test_sigkill_midway_leaves_no_output_under_the_final_name(
     small_model: Path, tmp_path: Path
 ) -> None:

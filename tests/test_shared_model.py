@@ -66,6 +66,7 @@ def test_a_model_file_changed_after_loading_is_refused(small_model: Path, tmp_pa
         shared.score(POSTS)
 
 
+@pytest.mark.processes
 def test_a_model_that_cannot_be_unpickled_is_a_one_line_error_with_workers(
     small_model: Path, tmp_path: Path
 ) -> None:
@@ -124,6 +125,7 @@ def worker_view(state: ModelFile, payload: int) -> tuple[bool, bool]:
     return state in shared_model._LOADED, gc.get_freeze_count() > 0
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("preload", [True, False])
 def test_workers_fork_from_a_forkserver_that_preloaded_the_model(
     small_model: Path, preload: bool
@@ -162,6 +164,7 @@ def test_releasing_free_memory_works_on_glibc() -> None:
     assert release_free_memory() is True
 
 
+@pytest.mark.processes
 def test_the_reading_process_of_several_jobs_never_loads_the_model(
     small_model: Path, tmp_path: Path
 ) -> None:
@@ -177,6 +180,7 @@ def test_the_reading_process_of_several_jobs_never_loads_the_model(
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize(("jobs", "imports_sklearn"), [("2", False), ("1", True)])
 def test_the_reading_process_of_score_with_workers_imports_no_scikit_learn(
     small_model: Path, tmp_path: Path, jobs: str, imports_sklearn: bool

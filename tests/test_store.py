@@ -108,6 +108,7 @@ OPENER = textwrap.dedent(
 )
 
 
+@pytest.mark.processes
 def test_many_processes_opening_one_store_at_once_all_succeed(tmp_path: Path) -> None:
     # Opening re-creates the views; done outside one transaction, two openers could both
     # drop a view and then both create it, and the second failed with "already exists".

@@ -63,6 +63,7 @@ def _score(src: Path, out: Path, model: Path, **kw: object) -> None:
     )
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_chunked_and_parallel_output_equal_single_chunk(
     export: Path, small_model: Path, tmp_path: Path, suffix: str
