@@ -170,6 +170,10 @@ def _app_for(args: list[str]) -> typer.Typer:
     own app when ``args`` starts with one, else the whole app."""
     if args and args[0] in _LIGHT_VERBS:
         return _build(only=args[0])
+    if args == ["--version"]:
+        # the root option is the same in every app: a light one answers without the
+        # seconds of imports the other verbs cost
+        return _build(only=next(iter(_LIGHT_VERBS)))
     return _app()
 
 
