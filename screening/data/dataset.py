@@ -137,14 +137,16 @@ def near_duplicate_pairs(
     size_b = np.asarray(B.sum(axis=1)).ravel()
     # every pair that shares a 5-gram is millions on the bundled data (" yang" and the like):
     # both ways below count the overlaps of far fewer pairs, and find the same pairs
-    find = _by_prefix if threshold >= _PREFIX_FROM else _by_size_blocks
-    i, j, v = find(A, B, size_a, size_b, float(threshold), same=others is None)
+    if threshold >= _PREFIX_FROM:
+        i, j, v = _by_prefix(A, B, size_a, size_b, float(threshold), same=others is None)
+    else:
+        i, j, v = _by_size_blocks(A, B, size_a, size_b, float(threshold))
     union = size_a[i] + size_b[j] - v
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = np.where(union > 0, v / union, np.float32(1.0))
     # compared as Python floats, not in float32: 4/5 is 0.800000011920929 in float32, above a
     # threshold of 0.8 (NumPy would round the threshold to float32 and find them equal)
-    keep = (jac.astype(np.float64) > threshold) & (v > 0)
+    keep = jac.astype(np.float64) > threshold
     if others is None:
         keep &= i < j
     i, j, jac = i[keep], j[keep], jac[keep]
@@ -182,7 +184,7 @@ def _by_prefix(
     large = np.maximum(size_a[ci], size_b[cj]).astype(np.float64)
     close = small >= floor * large - 1e-9
     if same:
-        close &= ci < cj
+        close &= ci < cj  # the caller keeps only these: no need to count the others
     ci, cj = ci[close], cj[close]
     v = [
         np.asarray(A[ci[k : k + _VERIFY_PAIRS]].multiply(B[cj[k : k + _VERIFY_PAIRS]]).sum(axis=1))
@@ -198,10 +200,9 @@ def _by_size_blocks(
     size_a: np.ndarray,
     size_b: np.ndarray,
     threshold: float,
-    *,
-    same: bool,
 ) -> _Pairs:
-    """(i, j, overlap) of every pair sharing a shingle among posts of close sizes."""
+    """(i, j, overlap) of every pair sharing a shingle among posts of close sizes (both
+    orders, and i == j, when ``B`` is ``A``: the caller keeps i < j)."""
     # Jaccard is at most min(|a|, |b|) / max(|a|, |b|), so only posts of close sizes can pass:
     # each block of rows (sorted by size) meets only the columns whose size is within the
     # threshold's ratio. The pairs and their values are those of the whole product.
