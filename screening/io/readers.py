@@ -476,13 +476,6 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
     return text, enc.label, enc.replaced
 
 
-def detect_encoding(path: Path) -> tuple[str, int]:
-    """(encoding, replaced character count) of a text file, by the rule of
-    :func:`decode_bytes`, in one streaming pass (constant memory)."""
-    enc = _detect(path)
-    return enc.label, enc.replaced
-
-
 def _open_text(path: Path, enc: _Encoding) -> tuple[io.TextIOWrapper, _CountingReader]:
     counter = _CountingReader(open(path, "rb"))  # noqa: SIM115 - closed by the wrapper
     buffered = io.BufferedReader(counter, buffer_size=_BLOCK)
